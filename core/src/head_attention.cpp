@@ -1,0 +1,21 @@
+#include "attn/head_attention.h"
+
+#include "attn/masking.h"
+
+namespace attn {
+
+HeadTrace attend_head(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v,
+                      const ScoreParameters& params, const HeadSettings& settings) {
+  HeadTrace head;
+  head.q = q;
+  head.k = k;
+  head.v = v;
+  head.scores = compute_scores(settings.score, q, k, params);
+  if (settings.temperature != 1.0f) head.scores /= settings.temperature;
+  if (settings.mask != nullptr) apply_mask(head.scores, *settings.mask);
+  head.weights = softmax_rows(head.scores);
+  head.output.noalias() = head.weights * v;
+  return head;
+}
+
+}  // namespace attn
