@@ -1,0 +1,166 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "attn/head_attention.h"
+#include "attn/masking.h"
+#include "matrix_near.h"
+
+namespace attn {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+TEST(Softmax, HandComputedRow) {
+  Matrix s(1, 3);
+  s << 0, std::log(2.0f), std::log(3.0f);
+  Matrix expected(1, 3);
+  expected << 1.0f / 6, 2.0f / 6, 3.0f / 6;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 1e-6);
+}
+
+TEST(Softmax, HugeLogitsGiveNoInfOrNaN) {
+  Matrix s(2, 3);
+  s << 1e4f, -1e4f, 0,  //
+      -1e4f, -1e4f, -1e4f;
+  const Matrix w = softmax_rows(s);
+  ASSERT_TRUE(w.allFinite());
+  Matrix expected(2, 3);
+  expected << 1, 0, 0,  //
+      1.0f / 3, 1.0f / 3, 1.0f / 3;
+  EXPECT_MATRIX_NEAR(w, expected, 1e-6);
+}
+
+TEST(Softmax, FullyHiddenRowIsZerosNotNaN) {
+  Matrix s(2, 2);
+  s << -kInf, -kInf,  //
+      0, -kInf;
+  Matrix expected(2, 2);
+  expected << 0, 0,  //
+      1, 0;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 0.0);
+}
+
+TEST(Mask, CausalHidesLaterKeys) {
+  Matrix s = Matrix::Zero(3, 3);
+  apply_mask(s, MaskSpec{MaskKind::Causal, {}, {}});
+  const Matrix w = softmax_rows(s);
+  Matrix expected(3, 3);
+  expected << 1, 0, 0,  //
+      0.5, 0.5, 0,      //
+      1.0f / 3, 1.0f / 3, 1.0f / 3;
+  EXPECT_MATRIX_NEAR(w, expected, 1e-6);
+  EXPECT_EQ(s(0, 1), -kInf);
+  EXPECT_EQ(s(1, 2), -kInf);
+}
+
+TEST(Mask, CausalOnARectangleUsesPositions) {
+  Matrix s = Matrix::Zero(2, 3);  // e.g. cross attention, 2 queries × 3 keys
+  apply_mask(s, MaskSpec{MaskKind::Causal, {}, {}});
+  Matrix expected(2, 3);
+  expected << 1, 0, 0,  //
+      0.5, 0.5, 0;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 1e-6);
+}
+
+TEST(Mask, PaddingHidesChosenKeysFromEveryQuery) {
+  Matrix s = Matrix::Zero(2, 3);
+  apply_mask(s, MaskSpec{MaskKind::Padding, {1}, {}});
+  Matrix expected(2, 3);
+  expected << 0.5, 0, 0.5,  //
+      0.5, 0, 0.5;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 1e-6);
+}
+
+TEST(Mask, CustomBooleanMaskAndAFullyHiddenRow) {
+  MaskSpec mask{MaskKind::Custom, {}, BoolMatrix(2, 2)};
+  mask.allowed << false, false,  //
+      true, false;
+  Matrix s(2, 2);
+  s << 5, 6,  //
+      7, 8;
+  apply_mask(s, mask);
+  Matrix expected(2, 2);
+  expected << 0, 0,  //
+      1, 0;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 0.0);
+}
+
+TEST(Mask, ShapeChecks) {
+  EXPECT_EQ(check_mask(MaskSpec{}, 3, 3), "");
+  EXPECT_EQ(check_mask(MaskSpec{MaskKind::Padding, {3}, {}}, 3, 3),
+            "padding position 3 is outside the 3 key tokens (positions 0 to 2)");
+  EXPECT_EQ(check_mask(MaskSpec{MaskKind::Custom, {}, BoolMatrix(2, 3)}, 3, 3),
+            "the mask is 2 × 3 but the attention is 3 queries × 3 keys");
+}
+
+// One head worked through by hand: scores [0, ln 2, ln 3] give weights [1/6, 2/6, 3/6].
+class HandComputedHead : public ::testing::Test {
+ protected:
+  HandComputedHead() : q(1, 2), k(3, 2), v(3, 2) {
+    q << 1, 0;
+    k << 0, 0,  //
+        std::log(2.0f), 0, std::log(3.0f), 0;
+    v << 1, 0,  //
+        0, 1,   //
+        1, 1;
+  }
+  Matrix q, k, v;
+  ScoreParameters none;
+};
+
+TEST_F(HandComputedHead, WeightsAndOutput) {
+  HeadSettings settings;
+  settings.score = ScoreFunction::Dot;
+  const HeadTrace head = attend_head(q, k, v, none, settings);
+  Matrix weights(1, 3), output(1, 2);
+  weights << 1.0f / 6, 2.0f / 6, 3.0f / 6;
+  output << 4.0f / 6, 5.0f / 6;  // [1/6 + 3/6, 2/6 + 3/6]
+  EXPECT_MATRIX_NEAR(head.weights, weights, 1e-6);
+  EXPECT_MATRIX_NEAR(head.output, output, 1e-6);
+}
+
+TEST_F(HandComputedHead, TemperatureDividesTheScores) {
+  HeadSettings settings;
+  settings.score = ScoreFunction::Dot;
+  settings.temperature = 2.0f;
+  const HeadTrace head = attend_head(q, k, v, none, settings);
+  // scores [0, ln2/2, ln3/2] → weights ∝ [1, √2, √3]
+  const float total = 1.0f + std::sqrt(2.0f) + std::sqrt(3.0f);
+  Matrix scores(1, 3), weights(1, 3);
+  scores << 0, std::log(2.0f) / 2, std::log(3.0f) / 2;
+  weights << 1 / total, std::sqrt(2.0f) / total, std::sqrt(3.0f) / total;
+  EXPECT_MATRIX_NEAR(head.scores, scores, 1e-6);
+  EXPECT_MATRIX_NEAR(head.weights, weights, 1e-6);
+}
+
+TEST_F(HandComputedHead, PaddingMaskRenormalisesTheRest) {
+  HeadSettings settings;
+  settings.score = ScoreFunction::Dot;
+  const MaskSpec mask{MaskKind::Padding, {2}, {}};
+  settings.mask = &mask;
+  const HeadTrace head = attend_head(q, k, v, none, settings);
+  Matrix weights(1, 3);
+  weights << 1.0f / 3, 2.0f / 3, 0;
+  EXPECT_MATRIX_NEAR(head.weights, weights, 1e-6);
+  EXPECT_EQ(head.scores(0, 2), -kInf);
+}
+
+TEST(HeadAttention, LogitsOfPlusMinusTenThousandStayFinite) {
+  Matrix q(1, 1), k(2, 1), v(2, 1);
+  q << 100;
+  k << 100, -100;  // dot scores +1e4 and −1e4
+  v << 3, 7;
+  HeadSettings settings;
+  settings.score = ScoreFunction::Dot;
+  const HeadTrace head = attend_head(q, k, v, ScoreParameters{}, settings);
+  ASSERT_TRUE(head.weights.allFinite());
+  ASSERT_TRUE(head.output.allFinite());
+  EXPECT_FLOAT_EQ(head.weights(0, 0), 1.0f);
+  EXPECT_FLOAT_EQ(head.weights(0, 1), 0.0f);
+  EXPECT_FLOAT_EQ(head.output(0, 0), 3.0f);
+}
+
+}  // namespace
+}  // namespace attn

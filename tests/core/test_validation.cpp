@@ -1,0 +1,174 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "attn/toy_model.h"
+
+namespace attn {
+namespace {
+
+Scenario valid_scenario() {
+  Scenario s;
+  s.source = "The cat sat";
+  s.target = "Le chat";
+  return s;
+}
+
+Error error_of(const Scenario& s) {
+  const Expected<Trace> trace = ToyModel().run(s);
+  EXPECT_FALSE(trace.ok());
+  return trace.ok() ? Error{} : trace.error();
+}
+
+TEST(Validation, ValidScenarioRuns) { EXPECT_TRUE(ToyModel().run(valid_scenario()).ok()); }
+
+TEST(Validation, EmptySource) {
+  Scenario s = valid_scenario();
+  s.source = "";
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Source);
+  EXPECT_EQ(e.message, "Source text is empty: type at least one word");
+}
+
+TEST(Validation, WhiteSpaceOnlySourceIsEmpty) {
+  Scenario s = valid_scenario();
+  s.source = "  \n\t ";
+  EXPECT_EQ(error_of(s).field, InputField::Source);
+}
+
+TEST(Validation, EmptyTargetInCrossMode) {
+  Scenario s = valid_scenario();
+  s.config.mode = Mode::Cross;
+  s.target = "";
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Target);
+  EXPECT_EQ(e.message, "Target text is empty: type at least one word");
+}
+
+TEST(Validation, EmptyTargetIsFineOutsideCrossMode) {
+  Scenario s = valid_scenario();
+  s.target = "";
+  EXPECT_TRUE(ToyModel().run(s).ok());
+}
+
+TEST(Validation, InvalidUtf8NamesTheTextAndTheByte) {
+  Scenario s = valid_scenario();
+  s.source = "caf\xC3";
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Source);
+  EXPECT_EQ(e.message,
+            "Source text: invalid UTF-8 at byte 3 (0xC3: sequence cut off at the end)");
+}
+
+TEST(Validation, HeadsThatDoNotDivideDModel) {
+  Scenario s = valid_scenario();
+  s.config.d_model = 100;
+  s.config.heads = 8;
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Heads);
+  EXPECT_EQ(e.message,
+            "8 heads do not divide d_model = 100; head counts that do: 1, 2, 4, 5, 10, 20, 25, "
+            "50");
+}
+
+TEST(Validation, ZeroHeads) {
+  Scenario s = valid_scenario();
+  s.config.heads = 0;
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Heads);
+  EXPECT_EQ(e.message, "the number of heads must be between 1 and 64, not 0");
+}
+
+TEST(Validation, MoreThan64Heads) {
+  Scenario s = valid_scenario();
+  s.config.heads = 128;
+  s.config.d_model = 256;
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Heads);
+  EXPECT_EQ(e.message, "the number of heads must be between 1 and 64, not 128");
+}
+
+TEST(Validation, DModelZero) {
+  Scenario s = valid_scenario();
+  s.config.d_model = 0;
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::DModel);
+  EXPECT_EQ(e.message, "d_model must be between 1 and 4096, not 0");
+}
+
+TEST(Validation, DModelTooLarge) {
+  Scenario s = valid_scenario();
+  s.config.d_model = 4097;
+  s.config.heads = 1;
+  EXPECT_EQ(error_of(s).message, "d_model must be between 1 and 4096, not 4097");
+}
+
+TEST(Validation, MoreThan4096Tokens) {
+  Scenario s = valid_scenario();
+  s.source.clear();
+  for (int i = 0; i < 4097; ++i) s.source += "a ";
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Source);
+  EXPECT_EQ(e.message, "Source text has 4097 tokens; at most 4096 are allowed");
+}
+
+TEST(Validation, Exactly4096TokensIsAllowed) {
+  Scenario s = valid_scenario();
+  s.source.clear();
+  for (int i = 0; i < 4096; ++i) s.source += "a ";
+  s.config.d_model = 8;
+  s.config.heads = 1;
+  EXPECT_TRUE(ToyModel().run(s).ok());
+}
+
+constexpr const char* kTemperatureCaseNames[] = {"Zero", "Negative", "NaN", "Infinite"};
+
+class BadTemperature : public ::testing::TestWithParam<float> {};
+
+TEST_P(BadTemperature, IsRefused) {
+  Scenario s = valid_scenario();
+  s.config.temperature = GetParam();
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Temperature);
+  EXPECT_EQ(e.message.rfind("the temperature must be a finite number greater than 0, not ", 0),
+            0u)
+      << e.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(ZeroNegativeNaNInfinite, BadTemperature,
+                         ::testing::Values(0.0f, -1.0f, std::numeric_limits<float>::quiet_NaN(),
+                                           std::numeric_limits<float>::infinity()),
+                         [](const ::testing::TestParamInfo<float>& info) {
+                           return std::string(kTemperatureCaseNames[info.index]);
+                         });
+
+TEST(Validation, CustomMaskOfTheWrongShape) {
+  Scenario s = valid_scenario();  // 3 tokens
+  s.config.mask.kind = MaskKind::Custom;
+  s.config.mask.allowed = BoolMatrix::Constant(2, 3, true);
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Mask);
+  EXPECT_EQ(e.message, "Mask: the mask is 2 × 3 but the attention is 3 queries × 3 keys");
+}
+
+TEST(Validation, PaddingPositionOutOfRange) {
+  Scenario s = valid_scenario();
+  s.config.mask.kind = MaskKind::Padding;
+  s.config.mask.hidden_keys = {-1};
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, InputField::Mask);
+  EXPECT_EQ(e.message,
+            "Mask: padding position -1 is outside the 3 key tokens (positions 0 to 2)");
+}
+
+TEST(Validation, SelfModeIgnoresTheHeadCount) {
+  Scenario s = valid_scenario();
+  s.config.mode = Mode::Self;
+  s.config.heads = 7;  // would not divide 64, but Self mode uses one head
+  EXPECT_TRUE(ToyModel().run(s).ok());
+}
+
+}  // namespace
+}  // namespace attn
