@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "attn/allocator_tuning.h"
 #include "attn/examples.h"
 #include "attn/toy_model.h"
 #include "weights_printer.h"
@@ -26,6 +27,7 @@ int usage(const char* problem) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  attn::keep_freed_memory_for_reuse();
   const attn::Example* example = &attn::builtin_examples().front();
   attn::Scenario scenario = example->scenario;
   int heads = scenario.config.heads;

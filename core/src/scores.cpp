@@ -7,7 +7,9 @@ namespace {
 
 Matrix dot_scores(const MatrixRef& q, const MatrixRef& k, float scale) {
   Matrix scores(q.rows(), k.rows());
-  scores.noalias() = (q * k.transpose()) * scale;
+  // Product first, then the scale: Eigen takes its blocked GEMM path only for a plain product.
+  scores.noalias() = q * k.transpose();
+  if (scale != 1.0f) scores *= scale;
   return scores;
 }
 

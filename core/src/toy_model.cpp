@@ -4,7 +4,6 @@
 #include <cmath>
 #include <string>
 
-#include "attn/embedder.h"
 #include "attn/head_attention.h"
 #include "attn/masking.h"
 #include "attn/random.h"
@@ -124,9 +123,9 @@ Expected<Trace> ToyModel::run(const Scenario& scenario) const {
     return Error{InputField::Mask, "Mask: " + problem};
   }
 
-  trace.x_key = embed_tokens(trace.key_tokens, config.seed, config.d_model, config.positions);
-  trace.x_query = cross ? embed_tokens(trace.query_tokens, config.seed, config.d_model,
-                                       config.positions)
+  trace.x_key = embeddings_.embed(trace.key_tokens, config.seed, config.d_model, config.positions);
+  trace.x_query = cross ? embeddings_.embed(trace.query_tokens, config.seed, config.d_model,
+                                            config.positions)
                         : trace.x_key;
   trace.parameters = parameters(config.seed, config.d_model, trace.heads, config.score);
   const ModelParameters& p = *trace.parameters;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "attn/embedder.h"
+#include "attn/embedding_cache.h"
 #include "matrix_near.h"
 
 namespace attn {
@@ -68,6 +69,25 @@ TEST(PositionalEncoding, HandComputedValues) {
 TEST(PositionalEncoding, OddWidthFillsTheLastColumnWithSine) {
   const Matrix pe = positional_encoding(3, 3);
   EXPECT_NEAR(pe(2, 2), std::sin(2.0 * std::pow(10000.0, -2.0 / 3.0)), 1e-7);
+}
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+TEST(EmbeddingCache, GivesExactlyWhatEmbedTokensGives) {
+  EmbeddingCache cache;
+  const std::vector<Token> first{{"the", 0, 3}, {"cat", 4, 7}, {"the", 8, 11}};
+  const std::vector<Token> second{{"cat", 0, 3}, {"sat", 4, 7}};
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+    EXPECT_EQ(cache.embed(first, 0, 16, true), embed_tokens(first, 0, 16, true));
+    EXPECT_EQ(cache.embed(second, 0, 16, false), embed_tokens(second, 0, 16, false));
+  }
+  // Another seed or width must not reuse the old vectors.
+  EXPECT_EQ(cache.embed(first, 9, 16, false), embed_tokens(first, 9, 16, false));
+  EXPECT_EQ(cache.embed(first, 9, 8, false), embed_tokens(first, 9, 8, false));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "attn/attention_model.h"
+#include "attn/embedding_cache.h"
 
 namespace attn {
 
@@ -38,6 +39,7 @@ class ToyModel final : public AttentionModel {
   };
   mutable std::mutex cache_mutex_;
   mutable std::vector<CacheEntry> cache_;  // most recently used last
+  mutable EmbeddingCache embeddings_;
 };
 
 /// Convenience: ToyModel().run(scenario).
