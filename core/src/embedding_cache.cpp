@@ -13,6 +13,7 @@ Matrix EmbeddingCache::embed(const std::vector<Token>& tokens, std::uint64_t see
     const std::size_t capacity = kMaxCachedFloats / static_cast<std::size_t>(d_model);
     if (seed != seed_ || d_model != d_model_ || vectors_.size() + tokens.size() > capacity) {
       vectors_.clear();
+      if (d_model != d_model_) positions_.resize(0, d_model);
       seed_ = seed;
       d_model_ = d_model;
     }
@@ -24,8 +25,11 @@ Matrix EmbeddingCache::embed(const std::vector<Token>& tokens, std::uint64_t see
       }
       x.row(row) = found->second;
     }
+    if (positions) {
+      if (positions_.rows() < n) positions_ = positional_encoding(n, d_model);
+      x += positions_.topRows(n);
+    }
   }
-  if (positions) x += positional_encoding(n, d_model);
   return x;
 }
 

@@ -85,9 +85,14 @@ TEST(EmbeddingCache, GivesExactlyWhatEmbedTokensGives) {
     EXPECT_EQ(cache.embed(first, 0, 16, true), embed_tokens(first, 0, 16, true));
     EXPECT_EQ(cache.embed(second, 0, 16, false), embed_tokens(second, 0, 16, false));
   }
+  // A longer sentence grows the cached positional-encoding table.
+  const std::vector<Token> longer{{"a", 0, 1}, {"b", 2, 3}, {"c", 4, 5}, {"d", 6, 7}, {"e", 8, 9}};
+  EXPECT_EQ(cache.embed(longer, 0, 16, true), embed_tokens(longer, 0, 16, true));
+  EXPECT_EQ(cache.embed(first, 0, 16, true), embed_tokens(first, 0, 16, true));
   // Another seed or width must not reuse the old vectors.
   EXPECT_EQ(cache.embed(first, 9, 16, false), embed_tokens(first, 9, 16, false));
   EXPECT_EQ(cache.embed(first, 9, 8, false), embed_tokens(first, 9, 8, false));
+  EXPECT_EQ(cache.embed(longer, 9, 8, true), embed_tokens(longer, 9, 8, true));
 }
 
 }  // namespace

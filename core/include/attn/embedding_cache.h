@@ -11,8 +11,8 @@
 
 namespace attn {
 
-/// Remembers token vectors so that retyping a sentence does not regenerate them: the result
-/// equals embed_tokens() exactly. Holds at most kMaxCachedFloats floats; thread-safe.
+/// Remembers token vectors and the positional-encoding table so that retyping a sentence does
+/// not regenerate them: the result equals embed_tokens() exactly. Holds at most kMaxCachedFloats floats; thread-safe.
 class EmbeddingCache {
  public:
   static constexpr std::size_t kMaxCachedFloats = std::size_t{16} << 20;  // 64 MiB
@@ -26,6 +26,7 @@ class EmbeddingCache {
   std::uint64_t seed_ = 0;
   int d_model_ = 0;
   std::unordered_map<std::string, RowVector> vectors_;
+  Matrix positions_;  ///< positional_encoding(rows, d_model_), grown on demand
 };
 
 }  // namespace attn

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs whatever attnviz needs from Debian 12 that is missing (apt-get, through sudo when not
+# root), then configures and builds. Idempotent: when nothing changed it only checks and exits.
+#
+#   scripts/setup.sh [BUILD_DIR [extra cmake options...]]     default BUILD_DIR: build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ cmake ninja-build pkg-config
+  libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]} > 0)); then
+  echo "attnviz: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir="${1:-build}"
+shift || true
+if [ ! -f "$build_dir/build.ninja" ] || [ "$#" -gt 0 ]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+fi
+cmake --build "$build_dir"
