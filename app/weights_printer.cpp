@@ -37,8 +37,9 @@ std::string fit(const std::string& text, int width) {
 
 void print_weights(const Trace& trace, std::FILE* out) {
   const AttentionConfig& c = trace.scenario.config;
-  std::fprintf(out, "attnviz: %s, %d head(s), d_model %d, seed %llu, %s scores, mask %s, "
-                    "temperature %g, positions %s\n",
+  std::fprintf(out,
+               "attnviz: %s, %d head(s), d_model %d, seed %llu, %s scores, mask %s, "
+               "temperature %g, positions %s\n",
                std::string(to_string(c.mode)).c_str(), trace.heads, c.d_model,
                static_cast<unsigned long long>(c.seed), std::string(to_string(c.score)).c_str(),
                std::string(to_string(c.mask.kind)).c_str(), static_cast<double>(c.temperature),

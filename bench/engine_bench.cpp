@@ -19,8 +19,7 @@ attn::Scenario scenario_of(int n, int d_model, int heads) {
   return s;
 }
 
-void run_and_check(const attn::ToyModel& model, const attn::Scenario& s,
-                   benchmark::State& state) {
+void run_and_check(const attn::ToyModel& model, const attn::Scenario& s, benchmark::State& state) {
   attn::Expected<attn::Trace> trace = model.run(s);
   if (!trace) state.SkipWithError(trace.error().message.c_str());
   benchmark::DoNotOptimize(trace);

@@ -22,19 +22,19 @@ std::optional<Enum> value_of(const std::array<std::pair<Enum, std::string_view>,
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{{
-    {Mode::Self, "self"}, {Mode::MultiHead, "multihead"}, {Mode::Cross, "cross"}}};
-constexpr std::array<std::pair<ScoreFunction, std::string_view>, 5> kScores{{
-    {ScoreFunction::ScaledDot, "scaled_dot"},
-    {ScoreFunction::Dot, "dot"},
-    {ScoreFunction::Additive, "additive"},
-    {ScoreFunction::General, "general"},
-    {ScoreFunction::Cosine, "cosine"}}};
-constexpr std::array<std::pair<MaskKind, std::string_view>, 4> kMasks{{
-    {MaskKind::None, "none"},
-    {MaskKind::Causal, "causal"},
-    {MaskKind::Padding, "padding"},
-    {MaskKind::Custom, "custom"}}};
+constexpr std::array<std::pair<Mode, std::string_view>, 3> kModes{
+    {{Mode::Self, "self"}, {Mode::MultiHead, "multihead"}, {Mode::Cross, "cross"}}};
+constexpr std::array<std::pair<ScoreFunction, std::string_view>, 5> kScores{
+    {{ScoreFunction::ScaledDot, "scaled_dot"},
+     {ScoreFunction::Dot, "dot"},
+     {ScoreFunction::Additive, "additive"},
+     {ScoreFunction::General, "general"},
+     {ScoreFunction::Cosine, "cosine"}}};
+constexpr std::array<std::pair<MaskKind, std::string_view>, 4> kMasks{
+    {{MaskKind::None, "none"},
+     {MaskKind::Causal, "causal"},
+     {MaskKind::Padding, "padding"},
+     {MaskKind::Custom, "custom"}}};
 
 }  // namespace
 

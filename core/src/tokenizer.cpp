@@ -38,19 +38,19 @@ bool is_punctuation(char32_t c) {
     return !alnum && c > 0x20 && c != 0x7F;
   }
   return (in(c, 0xA1, 0xBF) && c != 0xAA && c != 0xB5 && c != 0xBA) || c == 0xD7 ||
-         c == 0xF7 ||                       // Latin-1 signs, × ÷
-         in(c, 0x2010, 0x2027) ||           // dashes, quotes, bullets, ellipsis
-         in(c, 0x2030, 0x205E) ||           // per mille, primes, other punctuation
-         in(c, 0x20A0, 0x20CF) ||           // currency
-         in(c, 0x2100, 0x2BFF) ||           // letterlike, arrows, maths, technical, shapes
-         in(c, 0x2E00, 0x2E7F) ||           // supplemental punctuation
-         in(c, 0x3001, 0x3004) ||           // 、。〃〄
-         in(c, 0x3008, 0x303F) ||           // CJK brackets and marks
+         c == 0xF7 ||              // Latin-1 signs, × ÷
+         in(c, 0x2010, 0x2027) ||  // dashes, quotes, bullets, ellipsis
+         in(c, 0x2030, 0x205E) ||  // per mille, primes, other punctuation
+         in(c, 0x20A0, 0x20CF) ||  // currency
+         in(c, 0x2100, 0x2BFF) ||  // letterlike, arrows, maths, technical, shapes
+         in(c, 0x2E00, 0x2E7F) ||  // supplemental punctuation
+         in(c, 0x3001, 0x3004) ||  // 、。〃〄
+         in(c, 0x3008, 0x303F) ||  // CJK brackets and marks
          in(c, 0xFE10, 0xFE1F) || in(c, 0xFE30, 0xFE6F) ||  // vertical and small forms
          in(c, 0xFF01, 0xFF0F) || in(c, 0xFF1A, 0xFF20) ||  // full-width punctuation
          in(c, 0xFF3B, 0xFF40) || in(c, 0xFF5B, 0xFF65) ||
-         in(c, 0xFFE0, 0xFFEE) ||                           // full-width signs
-         in(c, 0x1F000, 0x1FAFF);                           // emoji and pictographs
+         in(c, 0xFFE0, 0xFFEE) ||  // full-width signs
+         in(c, 0x1F000, 0x1FAFF);  // emoji and pictographs
 }
 
 CharClass classify(char32_t c) {

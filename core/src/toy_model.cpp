@@ -73,8 +73,7 @@ ModelParameters make_toy_parameters(std::uint64_t seed, int d_model, int heads,
 }
 
 std::shared_ptr<const ModelParameters> ToyModel::parameters(std::uint64_t seed, int d_model,
-                                                            int heads,
-                                                            ScoreFunction score) const {
+                                                            int heads, ScoreFunction score) const {
   // Only Additive and General depend on the head count and score function.
   const bool per_head = score == ScoreFunction::Additive || score == ScoreFunction::General;
   const int key_heads = per_head ? heads : 0;
@@ -88,8 +87,8 @@ std::shared_ptr<const ModelParameters> ToyModel::parameters(std::uint64_t seed, 
     std::rotate(hit, hit + 1, cache_.end());  // mark as most recently used
     return cache_.back().parameters;
   }
-  auto made = std::make_shared<const ModelParameters>(
-      make_toy_parameters(seed, d_model, heads, score));
+  auto made =
+      std::make_shared<const ModelParameters>(make_toy_parameters(seed, d_model, heads, score));
   if (cache_.size() == kCachedParameterSets) cache_.erase(cache_.begin());
   cache_.push_back({seed, d_model, key_heads, key_score, made});
   return made;
@@ -124,9 +123,9 @@ Expected<Trace> ToyModel::run(const Scenario& scenario) const {
   }
 
   trace.x_key = embeddings_.embed(trace.key_tokens, config.seed, config.d_model, config.positions);
-  trace.x_query = cross ? embeddings_.embed(trace.query_tokens, config.seed, config.d_model,
-                                            config.positions)
-                        : trace.x_key;
+  trace.x_query =
+      cross ? embeddings_.embed(trace.query_tokens, config.seed, config.d_model, config.positions)
+            : trace.x_key;
   trace.parameters = parameters(config.seed, config.d_model, trace.heads, config.score);
   const ModelParameters& p = *trace.parameters;
 

@@ -15,8 +15,7 @@ TEST(Examples, EveryExampleRunsWithDefaultSettings) {
   for (const Example& example : builtin_examples()) {
     EXPECT_TRUE(names.insert(std::string(example.name)).second) << "duplicate " << example.name;
     const Expected<Trace> trace = model.run(example.scenario);
-    EXPECT_TRUE(trace.ok()) << example.name << ": "
-                            << (trace.ok() ? "" : trace.error().message);
+    EXPECT_TRUE(trace.ok()) << example.name << ": " << (trace.ok() ? "" : trace.error().message);
   }
   EXPECT_GE(names.size(), 6u);
 }

@@ -35,7 +35,7 @@ TEST(NormalGenerator, HasMeanZeroAndVarianceOne) {
     sum_squares += z * z;
   }
   const double mean = sum / n;
-  EXPECT_NEAR(mean, 0.0, 0.01);                       // 4.5 standard errors
+  EXPECT_NEAR(mean, 0.0, 0.01);  // 4.5 standard errors
   EXPECT_NEAR(sum_squares / n - mean * mean, 1.0, 0.02);
 }
 

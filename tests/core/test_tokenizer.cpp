@@ -60,7 +60,8 @@ TEST(Tokenizer, ApostropheOutsideAWordStandsAlone) {
 }
 
 TEST(Tokenizer, NumbersKeepTheirDecimalAndThousandsSeparators) {
-  EXPECT_EQ(texts("pi is 3.14, e is 2.718."), (Texts{"pi", "is", "3.14", ",", "e", "is", "2.718", "."}));
+  EXPECT_EQ(texts("pi is 3.14, e is 2.718."),
+            (Texts{"pi", "is", "3.14", ",", "e", "is", "2.718", "."}));
   EXPECT_EQ(texts("1,000 people"), (Texts{"1,000", "people"}));
   EXPECT_EQ(texts("GPT2"), (Texts{"GPT2"}));
 }

@@ -30,8 +30,7 @@ void expect_rows_sum_to_one_or_zero(const Trace& trace) {
   for (const HeadTrace& head : trace.head) {
     for (Eigen::Index i = 0; i < head.weights.rows(); ++i) {
       const float sum = head.weights.row(i).sum();
-      EXPECT_TRUE(std::abs(sum - 1.0f) < 1e-5f || sum == 0.0f) << "row " << i << " sums to "
-                                                                 << sum;
+      EXPECT_TRUE(std::abs(sum - 1.0f) < 1e-5f || sum == 0.0f) << "row " << i << " sums to " << sum;
       EXPECT_TRUE((head.weights.row(i).array() >= 0.0f).all());
     }
   }
@@ -51,8 +50,8 @@ class MatchesReference : public ::testing::TestWithParam<ReferenceCase> {};
 
 TEST_P(MatchesReference, WeightsAndOutputTo1e5) {
   const ReferenceCase& c = GetParam();
-  Scenario s = scenario_of("The animal didn't cross the street because it was too tired",
-                           c.mode, c.heads, 32);
+  Scenario s = scenario_of("The animal didn't cross the street because it was too tired", c.mode,
+                           c.heads, 32);
   s.target = "Das Tier überquerte die Straße nicht";
   s.config.score = c.score;
   s.config.temperature = c.temperature;
@@ -72,15 +71,16 @@ TEST_P(MatchesReference, WeightsAndOutputTo1e5) {
 
 INSTANTIATE_TEST_SUITE_P(
     ScoreFunctionsMasksAndModes, MatchesReference,
-    ::testing::Values(ReferenceCase{Mode::MultiHead, ScoreFunction::ScaledDot, MaskKind::None, 4, 1},
-                      ReferenceCase{Mode::MultiHead, ScoreFunction::Dot, MaskKind::Causal, 8, 1},
-                      ReferenceCase{Mode::MultiHead, ScoreFunction::Additive, MaskKind::None, 4, 1},
-                      ReferenceCase{Mode::MultiHead, ScoreFunction::General, MaskKind::Padding, 2, 1},
-                      ReferenceCase{Mode::MultiHead, ScoreFunction::Cosine, MaskKind::None, 4, 0.1f},
-                      ReferenceCase{Mode::Self, ScoreFunction::ScaledDot, MaskKind::Causal, 4, 2},
-                      ReferenceCase{Mode::Cross, ScoreFunction::ScaledDot, MaskKind::None, 4, 1},
-                      ReferenceCase{Mode::Cross, ScoreFunction::Additive, MaskKind::Padding, 2, 1},
-                      ReferenceCase{Mode::MultiHead, ScoreFunction::ScaledDot, MaskKind::None, 32, 1}),
+    ::testing::Values(
+        ReferenceCase{Mode::MultiHead, ScoreFunction::ScaledDot, MaskKind::None, 4, 1},
+        ReferenceCase{Mode::MultiHead, ScoreFunction::Dot, MaskKind::Causal, 8, 1},
+        ReferenceCase{Mode::MultiHead, ScoreFunction::Additive, MaskKind::None, 4, 1},
+        ReferenceCase{Mode::MultiHead, ScoreFunction::General, MaskKind::Padding, 2, 1},
+        ReferenceCase{Mode::MultiHead, ScoreFunction::Cosine, MaskKind::None, 4, 0.1f},
+        ReferenceCase{Mode::Self, ScoreFunction::ScaledDot, MaskKind::Causal, 4, 2},
+        ReferenceCase{Mode::Cross, ScoreFunction::ScaledDot, MaskKind::None, 4, 1},
+        ReferenceCase{Mode::Cross, ScoreFunction::Additive, MaskKind::Padding, 2, 1},
+        ReferenceCase{Mode::MultiHead, ScoreFunction::ScaledDot, MaskKind::None, 32, 1}),
     [](const ::testing::TestParamInfo<ReferenceCase>& info) {
       const ReferenceCase& c = info.param;
       std::string name = std::string(to_string(c.mode)) + "_" + std::string(to_string(c.score)) +
@@ -169,9 +169,9 @@ TEST(ToyModel, WithoutPositionsSelfAttentionIsPermutationEquivariant) {
     for (int h = 0; h < 2; ++h)
       for (int i = 0; i < 4; ++i)
         for (int j = 0; j < 4; ++j)
-          largest_difference = std::max(
-              largest_difference,
-              std::abs(b.head[h].weights(i, j) - a.head[h].weights(perm[i], perm[j])));
+          largest_difference =
+              std::max(largest_difference,
+                       std::abs(b.head[h].weights(i, j) - a.head[h].weights(perm[i], perm[j])));
     if (positions) {
       EXPECT_GT(largest_difference, 1e-3f) << "positions should break the symmetry";
     } else {
@@ -222,6 +222,24 @@ TEST(ToyModel, ScaledInputsStayFinite) {
   const Trace trace = run_ok(s);
   EXPECT_TRUE(trace.head[0].weights.allFinite());
   expect_rows_sum_to_one_or_zero(trace);
+}
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+TEST(TraceMemory, IsTwoHNqNkPlusLinearInTokens) {
+  Scenario s;
+  s.source = "one two three four five six seven";  // n_k = 7
+  s.target = "un deux trois";                      // n_q = 3
+  s.config.mode = Mode::Cross;
+  s.config.heads = 4;
+  s.config.d_model = 32;
+  const Trace trace = ToyModel().run(s).value();
+  const std::size_t h = 4, n_q = 3, n_k = 7, d_model = 32;
+  EXPECT_EQ(floats_held(trace), 2 * h * n_q * n_k + (5 * n_q + 3 * n_k) * d_model);
 }
 
 }  // namespace

@@ -58,8 +58,7 @@ TEST(Validation, InvalidUtf8NamesTheTextAndTheByte) {
   s.source = "caf\xC3";
   const Error e = error_of(s);
   EXPECT_EQ(e.field, InputField::Source);
-  EXPECT_EQ(e.message,
-            "Source text: invalid UTF-8 at byte 3 (0xC3: sequence cut off at the end)");
+  EXPECT_EQ(e.message, "Source text: invalid UTF-8 at byte 3 (0xC3: sequence cut off at the end)");
 }
 
 TEST(Validation, HeadsThatDoNotDivideDModel) {
@@ -132,8 +131,7 @@ TEST_P(BadTemperature, IsRefused) {
   s.config.temperature = GetParam();
   const Error e = error_of(s);
   EXPECT_EQ(e.field, InputField::Temperature);
-  EXPECT_EQ(e.message.rfind("the temperature must be a finite number greater than 0, not ", 0),
-            0u)
+  EXPECT_EQ(e.message.rfind("the temperature must be a finite number greater than 0, not ", 0), 0u)
       << e.message;
 }
 
@@ -159,8 +157,7 @@ TEST(Validation, PaddingPositionOutOfRange) {
   s.config.mask.hidden_keys = {-1};
   const Error e = error_of(s);
   EXPECT_EQ(e.field, InputField::Mask);
-  EXPECT_EQ(e.message,
-            "Mask: padding position -1 is outside the 3 key tokens (positions 0 to 2)");
+  EXPECT_EQ(e.message, "Mask: padding position -1 is outside the 3 key tokens (positions 0 to 2)");
 }
 
 TEST(Validation, SelfModeIgnoresTheHeadCount) {

@@ -41,8 +41,8 @@ struct MaskSpec {
 /// Every setting of one computation. Defaults are the app's defaults.
 struct AttentionConfig {
   Mode mode = Mode::MultiHead;
-  int heads = 4;      ///< h; Self mode always uses 1
-  int d_model = 64;   ///< width of token vectors; must be divisible by h
+  int heads = 4;     ///< h; Self mode always uses 1
+  int d_model = 64;  ///< width of token vectors; must be divisible by h
   std::uint64_t seed = 0;
   ScoreFunction score = ScoreFunction::ScaledDot;
   float temperature = 1.0f;  ///< scores are divided by it; must be finite and > 0

@@ -12,14 +12,14 @@
 namespace attn {
 
 /// Remembers token vectors and the positional-encoding table so that retyping a sentence does
-/// not regenerate them: the result equals embed_tokens() exactly. Holds at most kMaxCachedFloats floats; thread-safe.
+/// not regenerate them: the result equals embed_tokens() exactly. Holds at most kMaxCachedFloats
+/// floats; thread-safe.
 class EmbeddingCache {
  public:
   static constexpr std::size_t kMaxCachedFloats = std::size_t{16} << 20;  // 64 MiB
 
   /// X (n × d_model): the vectors of `tokens`, plus positional encoding when asked.
-  Matrix embed(const std::vector<Token>& tokens, std::uint64_t seed, int d_model,
-               bool positions);
+  Matrix embed(const std::vector<Token>& tokens, std::uint64_t seed, int d_model, bool positions);
 
  private:
   std::mutex mutex_;

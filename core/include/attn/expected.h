@@ -7,7 +7,18 @@
 namespace attn {
 
 /// The input a problem belongs to, so a front end can show the message next to that control.
-enum class InputField { Source, Target, Mode, Heads, DModel, Seed, Score, Mask, Temperature, Other };
+enum class InputField {
+  Source,
+  Target,
+  Mode,
+  Heads,
+  DModel,
+  Seed,
+  Score,
+  Mask,
+  Temperature,
+  Other
+};
 
 /// A problem with the input, in words a person understands.
 struct Error {

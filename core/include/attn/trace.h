@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -34,8 +35,8 @@ struct HeadTrace {
 /// Per trace: 2·h·n_q·n_k floats (scores, weights) plus O((n_q + n_k)·d_model).
 struct Trace {
   Scenario scenario;
-  int heads = 0;  ///< h actually used (1 in Self mode)
-  int d_k = 0;    ///< d_model / h
+  int heads = 0;                    ///< h actually used (1 in Self mode)
+  int d_k = 0;                      ///< d_model / h
   std::vector<Token> query_tokens;  ///< target tokens in Cross mode, source tokens otherwise
   std::vector<Token> key_tokens;    ///< source tokens
   Matrix x_query;                   ///< n_q × d_model, positions included when enabled
@@ -48,5 +49,9 @@ struct Trace {
   int n_q() const { return static_cast<int>(query_tokens.size()); }
   int n_k() const { return static_cast<int>(key_tokens.size()); }
 };
+
+/// Floats the trace's own matrices hold (not the shared parameters):
+/// 2·h·n_q·n_k (scores, weights) + (5·n_q + 3·n_k)·d_model (X, Q, K, V, outputs, concat).
+std::size_t floats_held(const Trace& trace);
 
 }  // namespace attn
