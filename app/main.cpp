@@ -43,8 +43,11 @@ int main(int argc, char** argv) {
       const std::string_view value = argv[++i];
       if (arg == "--heads") {
         char* end = nullptr;
-        heads = static_cast<int>(std::strtol(argv[i], &end, 10));
-        if (end == argv[i] || *end != '\0') return usage("--heads takes a whole number");
+        const long parsed = std::strtol(argv[i], &end, 10);
+        if (end == argv[i] || *end != '\0' || parsed < 0 || parsed > 1'000'000) {
+          return usage("--heads takes a whole number (1 to 64)");
+        }
+        heads = static_cast<int>(parsed);
         continue;
       }
       example = attn::find_example(value);
