@@ -22,14 +22,19 @@ Error error_of(const Scenario& s) {
   return trace.ok() ? Error{} : trace.error();
 }
 
+/// The run is refused with exactly this field and message.
+void expect_refused(const Scenario& s, InputField field, const std::string& message) {
+  const Error e = error_of(s);
+  EXPECT_EQ(e.field, field);
+  EXPECT_EQ(e.message, message);
+}
+
 TEST(Validation, ValidScenarioRuns) { EXPECT_TRUE(ToyModel().run(valid_scenario()).ok()); }
 
 TEST(Validation, EmptySource) {
   Scenario s = valid_scenario();
   s.source = "";
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Source);
-  EXPECT_EQ(e.message, "Source text is empty: type at least one word");
+  expect_refused(s, InputField::Source, "Source text is empty: type at least one word");
 }
 
 TEST(Validation, WhiteSpaceOnlySourceIsEmpty) {
@@ -42,9 +47,7 @@ TEST(Validation, EmptyTargetInCrossMode) {
   Scenario s = valid_scenario();
   s.config.mode = Mode::Cross;
   s.target = "";
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Target);
-  EXPECT_EQ(e.message, "Target text is empty: type at least one word");
+  expect_refused(s, InputField::Target, "Target text is empty: type at least one word");
 }
 
 TEST(Validation, EmptyTargetIsFineOutsideCrossMode) {
@@ -56,45 +59,37 @@ TEST(Validation, EmptyTargetIsFineOutsideCrossMode) {
 TEST(Validation, InvalidUtf8NamesTheTextAndTheByte) {
   Scenario s = valid_scenario();
   s.source = "caf\xC3";
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Source);
-  EXPECT_EQ(e.message, "Source text: invalid UTF-8 at byte 3 (0xC3: sequence cut off at the end)");
+  expect_refused(s, InputField::Source,
+                 "Source text: invalid UTF-8 at byte 3 (0xC3: sequence cut off at the end)");
 }
 
 TEST(Validation, HeadsThatDoNotDivideDModel) {
   Scenario s = valid_scenario();
   s.config.d_model = 100;
   s.config.heads = 8;
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Heads);
-  EXPECT_EQ(e.message,
-            "8 heads do not divide d_model = 100; head counts that do: 1, 2, 4, 5, 10, 20, 25, "
-            "50");
+  expect_refused(
+      s, InputField::Heads,
+      "8 heads do not divide d_model = 100; head counts that do: 1, 2, 4, 5, 10, 20, 25, "
+      "50");
 }
 
 TEST(Validation, ZeroHeads) {
   Scenario s = valid_scenario();
   s.config.heads = 0;
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Heads);
-  EXPECT_EQ(e.message, "the number of heads must be between 1 and 64, not 0");
+  expect_refused(s, InputField::Heads, "the number of heads must be between 1 and 64, not 0");
 }
 
 TEST(Validation, MoreThan64Heads) {
   Scenario s = valid_scenario();
   s.config.heads = 128;
   s.config.d_model = 256;
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Heads);
-  EXPECT_EQ(e.message, "the number of heads must be between 1 and 64, not 128");
+  expect_refused(s, InputField::Heads, "the number of heads must be between 1 and 64, not 128");
 }
 
 TEST(Validation, DModelZero) {
   Scenario s = valid_scenario();
   s.config.d_model = 0;
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::DModel);
-  EXPECT_EQ(e.message, "d_model must be between 1 and 4096, not 0");
+  expect_refused(s, InputField::DModel, "d_model must be between 1 and 4096, not 0");
 }
 
 TEST(Validation, DModelTooLarge) {
@@ -108,9 +103,7 @@ TEST(Validation, MoreThan4096Tokens) {
   Scenario s = valid_scenario();
   s.source.clear();
   for (int i = 0; i < 4097; ++i) s.source += "a ";
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Source);
-  EXPECT_EQ(e.message, "Source text has 4097 tokens; at most 4096 are allowed");
+  expect_refused(s, InputField::Source, "Source text has 4097 tokens; at most 4096 are allowed");
 }
 
 TEST(Validation, Exactly4096TokensIsAllowed) {
@@ -146,18 +139,16 @@ TEST(Validation, CustomMaskOfTheWrongShape) {
   Scenario s = valid_scenario();  // 3 tokens
   s.config.mask.kind = MaskKind::Custom;
   s.config.mask.allowed = BoolMatrix::Constant(2, 3, true);
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Mask);
-  EXPECT_EQ(e.message, "Mask: the mask is 2 × 3 but the attention is 3 queries × 3 keys");
+  expect_refused(s, InputField::Mask,
+                 "Mask: the mask is 2 × 3 but the attention is 3 queries × 3 keys");
 }
 
 TEST(Validation, PaddingPositionOutOfRange) {
   Scenario s = valid_scenario();
   s.config.mask.kind = MaskKind::Padding;
   s.config.mask.hidden_keys = {-1};
-  const Error e = error_of(s);
-  EXPECT_EQ(e.field, InputField::Mask);
-  EXPECT_EQ(e.message, "Mask: padding position -1 is outside the 3 key tokens (positions 0 to 2)");
+  expect_refused(s, InputField::Mask,
+                 "Mask: padding position -1 is outside the 3 key tokens (positions 0 to 2)");
 }
 
 TEST(Validation, SelfModeIgnoresTheHeadCount) {
