@@ -118,6 +118,7 @@ Expected<Trace> ToyModel::run(const Scenario& scenario) const {
   trace.key_tokens = std::move(source).value();
   const int n_q = trace.n_q();
   const int n_k = trace.n_k();
+  if (std::optional<Error> too_big = validate_size(n_q, n_k, trace.heads)) return *too_big;
   if (const std::string problem = check_mask(config.mask, n_q, n_k); !problem.empty()) {
     return Error{InputField::Mask, "Mask: " + problem};
   }

@@ -1,6 +1,7 @@
 #include "attn/validation.h"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <string>
 
@@ -44,6 +45,18 @@ std::optional<Error> validate_settings(const AttentionConfig& config) {
                      std::to_string(config.temperature)};
   }
   return std::nullopt;
+}
+
+std::optional<Error> validate_size(int n_q, int n_k, int heads) {
+  const double floats = 2.0 * heads * double(n_q) * double(n_k);
+  if (floats <= kMaxAttentionFloats) return std::nullopt;
+  char gigabytes[32];
+  std::snprintf(gigabytes, sizeof gigabytes, "%.1f", floats * sizeof(float) / 1e9);
+  return Error{InputField::Source, std::to_string(n_q) + " × " + std::to_string(n_k) +
+                                       " tokens with " + std::to_string(heads) +
+                                       " heads would need " + gigabytes +
+                                       " GB for scores and weights (at most 2.1 GB): use fewer "
+                                       "tokens or fewer heads"};
 }
 
 }  // namespace attn

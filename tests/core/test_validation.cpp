@@ -117,6 +117,17 @@ TEST(Validation, Exactly4096TokensIsAllowed) {
 
 constexpr const char* kTemperatureCaseNames[] = {"Zero", "Negative", "NaN", "Infinite"};
 
+TEST(Validation, TooMuchMemoryForScoresAndWeights) {
+  Scenario s = valid_scenario();
+  s.source.clear();
+  for (int i = 0; i < 4096; ++i) s.source += "a ";
+  s.config.heads = 64;  // 2 · 64 · 4096² floats = 8.6 GB
+  s.config.d_model = 64;
+  expect_refused(s, InputField::Source,
+                 "4096 × 4096 tokens with 64 heads would need 8.6 GB for scores and weights (at "
+                 "most 2.1 GB): use fewer tokens or fewer heads");
+}
+
 class BadTemperature : public ::testing::TestWithParam<float> {};
 
 TEST_P(BadTemperature, IsRefused) {

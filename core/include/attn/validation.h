@@ -10,9 +10,15 @@ namespace attn {
 inline constexpr int kMaxHeads = 64;
 inline constexpr int kMaxDModel = 4096;
 inline constexpr int kMaxTokens = 4096;
+/// Scores and weights together (2·h·n_q·n_k floats) may use at most 2 GiB, so that a large
+/// request is refused with a message instead of exhausting memory.
+inline constexpr double kMaxAttentionFloats = double(1 << 29);
 
 /// The first problem with the settings (heads, d_model, temperature), if any. Texts and the
 /// mask's shape are checked by the model once the texts are tokenized.
 std::optional<Error> validate_settings(const AttentionConfig& config);
+
+/// An Error when h heads over n_q × n_k tokens would need more than kMaxAttentionFloats.
+std::optional<Error> validate_size(int n_q, int n_k, int heads);
 
 }  // namespace attn
