@@ -16,6 +16,13 @@ Scenario valid_scenario() {
   return s;
 }
 
+/// "a a a … a": n one-letter tokens.
+std::string repeated_words(int n) {
+  std::string text;
+  for (int i = 0; i < n; ++i) text += "a ";
+  return text;
+}
+
 Error error_of(const Scenario& s) {
   const Expected<Trace> trace = ToyModel().run(s);
   EXPECT_FALSE(trace.ok());
@@ -96,20 +103,18 @@ TEST(Validation, DModelTooLarge) {
   Scenario s = valid_scenario();
   s.config.d_model = 4097;
   s.config.heads = 1;
-  EXPECT_EQ(error_of(s).message, "d_model must be between 1 and 4096, not 4097");
+  expect_refused(s, InputField::DModel, "d_model must be between 1 and 4096, not 4097");
 }
 
 TEST(Validation, MoreThan4096Tokens) {
   Scenario s = valid_scenario();
-  s.source.clear();
-  for (int i = 0; i < 4097; ++i) s.source += "a ";
+  s.source = repeated_words(4097);
   expect_refused(s, InputField::Source, "Source text has 4097 tokens; at most 4096 are allowed");
 }
 
 TEST(Validation, Exactly4096TokensIsAllowed) {
   Scenario s = valid_scenario();
-  s.source.clear();
-  for (int i = 0; i < 4096; ++i) s.source += "a ";
+  s.source = repeated_words(4096);
   s.config.d_model = 8;
   s.config.heads = 1;
   EXPECT_TRUE(ToyModel().run(s).ok());
@@ -119,8 +124,7 @@ constexpr const char* kTemperatureCaseNames[] = {"Zero", "Negative", "NaN", "Inf
 
 TEST(Validation, TooMuchMemoryForScoresAndWeights) {
   Scenario s = valid_scenario();
-  s.source.clear();
-  for (int i = 0; i < 4096; ++i) s.source += "a ";
+  s.source = repeated_words(4096);
   s.config.heads = 64;  // 2 · 64 · 4096² floats = 8.6 GB
   s.config.d_model = 64;
   expect_refused(s, InputField::Source,
