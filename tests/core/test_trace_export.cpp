@@ -1,0 +1,102 @@
+// CSV and JSON writers, and the mean over heads that the grid shows beside the heads.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "attn/toy_model.h"
+#include "attn/trace_export.h"
+#include "attn/trace_views.h"
+#include "matrix_near.h"
+
+namespace {
+
+attn::Trace run_or_die(const attn::Scenario& scenario) {
+  attn::Expected<attn::Trace> trace = attn::run(scenario);
+  EXPECT_TRUE(trace.ok()) << (trace.ok() ? "" : trace.error().message);
+  return std::move(trace).value();
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find("\r\n", start);
+    lines.push_back(text.substr(start, end - start));
+    start = end + 2;
+  }
+  return lines;
+}
+
+TEST(MeanWeights, IsTheAverageOfTheHeadsAndRowsSumToOne) {
+  attn::Scenario scenario;
+  scenario.source = "the cat sat";
+  scenario.config.heads = 4;
+  const attn::Trace trace = run_or_die(scenario);
+  const attn::Matrix mean = attn::mean_weights(trace);
+  ASSERT_EQ(mean.rows(), 3);
+  ASSERT_EQ(mean.cols(), 3);
+  const float by_hand = (trace.head[0].weights(2, 1) + trace.head[1].weights(2, 1) +
+                         trace.head[2].weights(2, 1) + trace.head[3].weights(2, 1)) /
+                        4.0f;
+  EXPECT_NEAR(mean(2, 1), by_hand, 1e-7);
+  for (int r = 0; r < 3; ++r) EXPECT_NEAR(mean.row(r).sum(), 1.0f, 1e-6);
+}
+
+TEST(MatrixToCsv, HeaderRowLabelsAndQuotedPunctuation) {
+  attn::Matrix m(2, 2);
+  m << 0.25f, 0.75f, 1.0f / 3.0f, 2.0f / 3.0f;
+  const std::string csv = attn::matrix_to_csv(m, {"a", "say \"hi\""}, {",", "b"});
+  const std::vector<std::string> lines = split_lines(csv);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "query \\ key,\",\",b");
+  EXPECT_EQ(lines[1], "a,0.25,0.75");
+  EXPECT_EQ(lines[2], "\"say \"\"hi\"\"\",0.333333343,0.666666687");
+}
+
+TEST(MatrixToCsv, FloatsReadBackBitIdentical) {
+  attn::Scenario scenario;
+  scenario.source = "every float written and read back is the same float";
+  const attn::Trace trace = run_or_die(scenario);
+  const attn::Matrix& w = trace.head[1].weights;
+  const std::vector<std::string> lines =
+      split_lines(attn::matrix_to_csv(w, attn::query_labels(trace), attn::key_labels(trace)));
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(w.rows() + 1));
+  for (int r = 0; r < w.rows(); ++r) {
+    std::stringstream row(lines[r + 1]);
+    std::string cell;
+    std::getline(row, cell, ',');  // the label
+    for (int c = 0; c < w.cols(); ++c) {
+      ASSERT_TRUE(std::getline(row, cell, ','));
+      const float back = std::strtof(cell.c_str(), nullptr);
+      EXPECT_EQ(std::memcmp(&back, &w(r, c), sizeof back), 0) << cell;
+    }
+  }
+}
+
+TEST(TraceToJson, HoldsEveryPartAndWritesMaskedScoresAsNull) {
+  attn::Scenario scenario;
+  scenario.source = "he said \"no\"";
+  scenario.config.heads = 2;
+  scenario.config.d_model = 8;
+  scenario.config.score = attn::ScoreFunction::General;
+  scenario.config.mask.kind = attn::MaskKind::Causal;
+  const attn::Trace trace = run_or_die(scenario);
+  const std::string json = attn::trace_to_json(trace);
+  for (const char* key : {"\"config\"", "\"tokens\"", "\"x_query\"", "\"x_key\"", "\"w_q\"",
+                          "\"w_k\"", "\"w_v\"", "\"w_o\"", "\"score_params\"", "\"heads\"",
+                          "\"scores\"", "\"weights\"", "\"concat\"", "\"output\""}) {
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  }
+  EXPECT_NE(json.find("\"mode\":\"multihead\""), std::string::npos);
+  EXPECT_NE(json.find("\"mask\":\"causal\""), std::string::npos);
+  EXPECT_NE(json.find("\"query\":[\"he\",\"said\",\"\\\"\",\"no\",\"\\\"\"]"), std::string::npos);
+  EXPECT_NE(json.find("null"), std::string::npos);  // the causal mask's −∞ scores
+  EXPECT_EQ(json.find("inf"), std::string::npos);
+  EXPECT_EQ(json.find("nan"), std::string::npos);
+}
+
+}  // namespace
