@@ -1,71 +1,66 @@
-// attnviz — until the window exists (issue "The desktop app"), this prints every head's
-// attention weights for a built-in example or for text given on the command line.
+// attnviz — type sentences, choose self / multi-head / cross attention and a head count, and see
+// every head's attention weights as heatmaps.
 //
-//   attnviz                      the default example
-//   attnviz --example NAME       a built-in example (--list-examples shows them)
-//   attnviz [--heads H] TEXT     your own sentence, multi-head self-attention
+//   attnviz                      the window, with the inputs of the last session
+//   attnviz --example NAME       the window on a built-in example (--list-examples shows them)
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QSettings>
 #include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
 
 #include "attn/allocator_tuning.h"
 #include "attn/examples.h"
-#include "attn/toy_model.h"
-#include "weights_printer.h"
+#include "attn_ui/main_window.h"
 
 namespace {
 
-int usage(const char* problem) {
-  std::fprintf(stderr,
-               "attnviz: %s\nusage: attnviz [--example NAME | --list-examples] [--heads H] "
-               "[TEXT]\n",
-               problem);
-  return 2;
+void list_examples() {
+  for (const attn::Example& e : attn::builtin_examples()) {
+    std::printf("%-12s %s\n", std::string(e.name).c_str(), std::string(e.description).c_str());
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   attn::keep_freed_memory_for_reuse();
-  const attn::Example* example = &attn::builtin_examples().front();
-  attn::Scenario scenario = example->scenario;
-  int heads = scenario.config.heads;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--list-examples") {
-      for (const attn::Example& e : attn::builtin_examples())
-        std::printf("%-12s %s\n", std::string(e.name).c_str(), std::string(e.description).c_str());
-      return 0;
-    }
-    if (arg == "--example" || arg == "--heads") {
-      if (i + 1 >= argc) return usage("missing value after an option");
-      const std::string_view value = argv[++i];
-      if (arg == "--heads") {
-        char* end = nullptr;
-        const long parsed = std::strtol(argv[i], &end, 10);
-        if (end == argv[i] || *end != '\0' || parsed < 0 || parsed > 1'000'000) {
-          return usage("--heads takes a whole number (1 to 64)");
-        }
-        heads = static_cast<int>(parsed);
-        continue;
-      }
-      example = attn::find_example(value);
-      if (example == nullptr) return usage("no such example (see --list-examples)");
-      scenario = example->scenario;
-      continue;
-    }
-    if (arg.size() > 1 && arg[0] == '-') return usage("unknown option");
-    scenario = attn::Scenario{};
-    scenario.source = std::string(arg);
-  }
-  scenario.config.heads = heads;
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("attnviz"));
+  QApplication::setApplicationName(QStringLiteral("attnviz"));
+  QApplication::setApplicationVersion(QStringLiteral(ATTNVIZ_VERSION));
+  QApplication::setDesktopFileName(QStringLiteral("attnviz"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/attnviz/icons/attnviz.svg")));
 
-  const attn::Expected<attn::Trace> trace = attn::ToyModel().run(scenario);
-  if (!trace) {
-    std::fprintf(stderr, "attnviz: %s\n", trace.error().message.c_str());
-    return 3;
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      QStringLiteral("See every attention head's weights for the sentences you type."));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption example_option(QStringLiteral("example"),
+                                          QStringLiteral("Open on the built-in example NAME."),
+                                          QStringLiteral("NAME"));
+  const QCommandLineOption list_option(QStringLiteral("list-examples"),
+                                       QStringLiteral("Print the built-in examples and exit."));
+  parser.addOption(example_option);
+  parser.addOption(list_option);
+  parser.process(app);
+
+  if (parser.isSet(list_option)) {
+    list_examples();
+    return 0;
   }
-  attn::print_weights(*trace, stdout);
-  return 0;
+  const QString example = parser.value(example_option);
+  if (!example.isEmpty() && attn::find_example(example.toStdString()) == nullptr) {
+    std::fprintf(stderr, "attnviz: --example: no example called \"%s\"; choose one of:\n",
+                 example.toLocal8Bit().constData());
+    list_examples();
+    return 2;
+  }
+
+  QSettings settings;
+  attn::ui::MainWindow window(&settings);
+  if (!example.isEmpty()) window.loadExample(example);
+  window.show();
+  return QApplication::exec();
 }

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <qcustomplot.h>
+
+namespace attn::ui {
+
+class HeatmapPanel;
+
+/// Draws each cell's value ("0.43") inside the cell, in black or white for contrast, when the
+/// cells are large enough for the text at the current size (screen or export).
+class CellValueLabels : public QCPLayerable {
+ public:
+  explicit CellValueLabels(HeatmapPanel* panel);
+
+  /// Whether cells of this pixel size can hold a value.
+  bool fits(double cell_width, double cell_height) const;
+  /// Whether values were drawn in the last paint.
+  bool drewValues() const { return drew_values_; }
+
+ protected:
+  void applyDefaultAntialiasingHint(QCPPainter* painter) const override;
+  void draw(QCPPainter* painter) override;
+  QRect clipRect() const override;
+
+ private:
+  HeatmapPanel* panel_;
+  bool drew_values_ = false;
+};
+
+}  // namespace attn::ui

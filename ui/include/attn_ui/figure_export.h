@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QImage>
+#include <QSize>
+#include <QString>
+#include <optional>
+
+#include "attn_ui/export_outcome.h"
+#include "attn_ui/heatmap_view.h"
+
+namespace attn::ui {
+
+enum class ImageFormat { Png, Jpeg, Svg, Pdf };
+
+/// What to export and how large. `size` is the layout size in logical pixels (default: as on
+/// screen); raster formats are written at size × scale pixels, so 2× and 3× give sharp slides.
+/// SVG and PDF are vector: `size` becomes their page size (pixels, points) and scale is unused.
+struct ImageExportOptions {
+  FigurePart part = FigurePart::Grid;
+  QSize size;
+  double scale = 1.0;
+};
+
+/// The format a file name asks for by its suffix (.png, .jpg/.jpeg, .svg, .pdf).
+std::optional<ImageFormat> image_format_for_path(const QString& path);
+
+/// The figure as an image of size × scale pixels.
+QImage render_figure_image(HeatmapView& view, const ImageExportOptions& options);
+
+/// Writes the figure to `path` atomically (QSaveFile): either the whole new file is there or
+/// any earlier file is untouched.
+ExportOutcome export_figure(HeatmapView& view, const QString& path,
+                            const ImageExportOptions& options);
+
+}  // namespace attn::ui

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <qcustomplot.h>
+
+#include <QPoint>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+#include "attn/matrix.h"
+
+namespace attn::ui {
+
+class CellValueLabels;
+
+/// What one heatmap shows: an n_q × n_k matrix, rows labelled by query tokens and columns by key
+/// tokens, a title and the name its tooltips use ("head 3", "mean").
+struct PanelContent {
+  QString title;
+  QString tooltip_name;
+  attn::Matrix values;        ///< n_q × n_k, rows are queries
+  QStringList row_labels;     ///< n_q query tokens
+  QStringList column_labels;  ///< n_k key tokens
+  QString row_axis_title;     ///< e.g. "queries (target)"
+  QString column_axis_title;  ///< e.g. "keys (source)"
+};
+
+/// One attention heatmap: crisp cells (no interpolation), token labels on both axes, optional
+/// numbers inside large cells, a tooltip per cell, a highlighted row and column, and clicks on
+/// the panel or on a token label reported as signals.
+class HeatmapPanel : public QCustomPlot {
+  Q_OBJECT
+
+ public:
+  explicit HeatmapPanel(QWidget* parent = nullptr);
+
+  void setContent(PanelContent content);
+  const PanelContent& content() const { return content_; }
+
+  void setGradient(const QCPColorGradient& gradient);
+  void setColorRange(const QCPRange& range);
+  void setShowNumbers(bool show);
+  void setShowAxisTitles(bool show);
+  /// Outline this query row and/or key column; -1 for none.
+  void setHighlight(int row, int column);
+  int highlightedRow() const { return highlight_row_; }
+  int highlightedColumn() const { return highlight_column_; }
+  void setSelected(bool selected);
+
+  QCPColorMap* colorMap() const { return map_; }
+  QString title() const;
+
+  /// The cell under a widget position, as (row = query, column = key).
+  std::optional<QPoint> cellAt(const QPoint& position) const;
+  /// "head 3 · query 'it' → key 'animal': 0.43"
+  QString toolTipForCell(int row, int column) const;
+
+  /// Redraws after a change (replot into the widget's buffer).
+  void refresh();
+
+ signals:
+  void clicked();
+  void rowLabelClicked(int row);
+  void columnLabelClicked(int column);
+
+ protected:
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void changeEvent(QEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+  /// Lays out as QCustomPlot does, then centres the panel so that cells come out square.
+  void updateLayout() override;
+
+ private:
+  void applyPalette();
+  void updateAxisTitles();
+
+  PanelContent content_;
+  QCPTextElement* title_ = nullptr;
+  QCPColorMap* map_ = nullptr;
+  QCPItemRect* row_outline_ = nullptr;
+  QCPItemRect* column_outline_ = nullptr;
+  CellValueLabels* numbers_ = nullptr;
+  int highlight_row_ = -1;
+  int highlight_column_ = -1;
+  bool show_axis_titles_ = false;
+  bool selected_ = false;
+};
+
+}  // namespace attn::ui

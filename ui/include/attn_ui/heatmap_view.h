@@ -1,0 +1,98 @@
+#pragma once
+
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "attn/trace.h"
+
+class QSplitter;
+class QCPPainter;
+
+namespace attn::ui {
+
+class ColorBar;
+class HeatmapPanel;
+
+/// Which part of the view an export shows.
+enum class FigurePart { Grid, Focused };
+
+/// Every head's weights as a grid of heatmaps plus their mean, a focused panel shown large
+/// beside the grid, and one colour bar for all. Clicking a panel focuses it; clicking a token
+/// label outlines that row or column in every panel. Keeps a copy of the last trace it was given.
+class HeatmapView : public QWidget {
+  Q_OBJECT
+
+ public:
+  /// Focus index of the mean panel (heads are 0..h-1).
+  static constexpr int kMeanPanel = -1;
+
+  explicit HeatmapView(QWidget* parent = nullptr);
+  ~HeatmapView() override;
+
+  /// Shows `trace` (kept), redrawing every panel before returning.
+  void setTrace(std::shared_ptr<const attn::Trace> trace);
+  const std::shared_ptr<const attn::Trace>& trace() const { return trace_; }
+
+  void setGradient(const QString& gradient_id);
+  QString gradient() const { return gradient_id_; }
+  void setShowNumbers(bool show);
+  bool showNumbers() const { return show_numbers_; }
+  /// true: the colour scale runs from 0 to 1; false: from 0 to the largest weight shown.
+  void setFixedRange(bool fixed);
+  bool fixedRange() const { return fixed_range_; }
+
+  /// Focus a head (0-based) or kMeanPanel.
+  void setFocusedHead(int head);
+  int focusedHead() const { return focused_head_; }
+  /// Outline a query row / key column in every panel; -1 clears.
+  void setHighlight(int row, int column);
+  int highlightedRow() const { return highlight_row_; }
+  int highlightedColumn() const { return highlight_column_; }
+
+  /// Grid panels in order: heads 0..h-1, then the mean when h > 1.
+  int panelCount() const { return static_cast<int>(panels_.size()); }
+  HeatmapPanel* panel(int index) const { return panels_.at(index); }
+  HeatmapPanel* focusedPanel() const { return focus_panel_; }
+  ColorBar* colorBar() const { return color_bar_; }
+  QSplitter* splitter() const { return splitter_; }
+  /// On-screen size of a part, the default export size.
+  QSize partSize(FigurePart part) const;
+
+  /// Paints a part with its colour bar into `painter` at `size` (logical pixels): the same
+  /// panels, labels and titles as on screen, laid out for that size. Used by every export.
+  void renderFigure(QCPPainter* painter, const QSize& size, FigurePart part);
+
+ signals:
+  void focusedHeadChanged(int head);
+  /// Emitted after a new trace has been drawn.
+  void traceShown();
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void ensurePanelCount(int count);
+  void layoutGrid();
+  void applyColors();
+  void refreshAll();
+  void updateFocusPanel();
+  void toggleRowHighlight(int row);
+  void toggleColumnHighlight(int column);
+  int panelIndexForHead(int head) const;
+
+  std::shared_ptr<const attn::Trace> trace_;
+  std::vector<HeatmapPanel*> panels_;
+  HeatmapPanel* focus_panel_;
+  ColorBar* color_bar_;
+  QSplitter* splitter_;
+  QWidget* grid_area_;
+  QString gradient_id_;
+  bool show_numbers_ = true;
+  bool fixed_range_ = false;
+  int focused_head_ = kMeanPanel;
+  int highlight_row_ = -1;
+  int highlight_column_ = -1;
+};
+
+}  // namespace attn::ui

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QTimer>
+#include <memory>
+#include <optional>
+
+#include "attn/expected.h"
+#include "attn/toy_model.h"
+
+namespace attn::ui {
+
+/// Runs the engine for the latest input as a person types. Requests made in one pass of the
+/// event loop are coalesced (debounce); small inputs run on the UI thread so the result is on
+/// screen within the same frame; large ones run on a worker thread so typing never freezes, and
+/// only the newest request waiting meanwhile is run next. One run at a time.
+class LiveEngine : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit LiveEngine(QObject* parent = nullptr);
+  ~LiveEngine() override;
+
+  /// Ask for `scenario` to be computed; the answer comes as finished() or failed().
+  void request(const attn::Scenario& scenario);
+  /// Whether a run is under way or waiting.
+  bool busy() const;
+  /// Runs above this estimated work (multiply-adds) go to the worker thread.
+  void setInlineWorkLimit(double limit) { inline_work_limit_ = limit; }
+  /// Estimated multiply-adds of one run: projections plus scores plus weights·V.
+  static double estimatedWork(const attn::Scenario& scenario);
+  /// Milliseconds the last run took in the engine.
+  double lastRunMilliseconds() const { return last_run_ms_; }
+
+ signals:
+  void finished(std::shared_ptr<const attn::Trace> trace);
+  void failed(const attn::Error& error);
+
+ private:
+  struct Outcome {
+    std::shared_ptr<const attn::Trace> trace;  // null when the input was refused
+    attn::Error error;
+    double milliseconds = 0;
+  };
+  void startPending();
+  void deliver(Outcome outcome);
+  Outcome compute(const attn::Scenario& scenario) const;
+
+  attn::ToyModel model_;
+  std::optional<attn::Scenario> pending_;
+  QTimer debounce_;
+  QFutureWatcher<Outcome> worker_;
+  bool worker_running_ = false;
+  double inline_work_limit_ = 4e6;  // about 1 ms of engine time on one core
+  double last_run_ms_ = 0;
+};
+
+}  // namespace attn::ui

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QMainWindow>
+#include <memory>
+
+#include "attn/expected.h"
+#include "attn/trace.h"
+#include "attn_ui/export_outcome.h"
+#include "attn_ui/figure_export.h"
+
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QSettings;
+
+namespace attn::ui {
+
+class HeatmapView;
+class LiveEngine;
+class SettingsPanel;
+
+/// The attnviz window: the settings on the left, every head's heatmap in the middle, menus for
+/// examples, view options and export. Inputs, view options and layout are kept in `settings`
+/// (not owned) and come back on the next start.
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QSettings* settings, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  SettingsPanel* settingsPanel() const { return settings_panel_; }
+  HeatmapView* heatmapView() const { return view_; }
+  LiveEngine* engine() const { return engine_; }
+
+  /// Loads a built-in example's texts and mode (keeping the other settings); false if unknown.
+  bool loadExample(const QString& name);
+  /// Writes the figure to `path` (format from the suffix); the failure message is also shown in
+  /// the status bar.
+  ExportOutcome exportImage(const QString& path, const ImageExportOptions& options);
+  /// Writes CSVs and trace.json of the shown trace into `directory`.
+  ExportOutcome exportData(const QString& directory);
+  /// Puts the figure (as the export settings say) on the clipboard.
+  void copyImage();
+  /// Stores inputs, view options and layout now (also done on close).
+  void saveSettings();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildMenus();
+  void restoreSettings();
+  void onScenarioChanged();
+  void onTrace(std::shared_ptr<const attn::Trace> trace);
+  void onFailed(const attn::Error& error);
+  void chooseAndExportImage();
+  void chooseAndExportData();
+
+  QSettings* settings_;
+  SettingsPanel* settings_panel_;
+  QDockWidget* settings_dock_;
+  HeatmapView* view_;
+  LiveEngine* engine_;
+  QLabel* status_;
+  QActionGroup* gradient_actions_ = nullptr;
+  QAction* numbers_action_ = nullptr;
+  QAction* fixed_range_action_ = nullptr;
+  ImageExportOptions export_options_;
+  QString last_export_dir_;
+};
+
+}  // namespace attn::ui

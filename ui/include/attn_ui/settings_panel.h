@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QMap>
+#include <QWidget>
+
+#include "attn/config.h"
+#include "attn/expected.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace attn::ui {
+
+/// The inputs of one computation: texts, mode, heads, d_model, seed, score function, mask,
+/// temperature and positions. Every edit emits scenarioChanged(). A problem with the input is
+/// shown under the control it belongs to; the control keeps what was typed.
+class SettingsPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit SettingsPanel(QWidget* parent = nullptr);
+
+  attn::Scenario scenario() const;
+  /// Shows `scenario` in the controls without emitting scenarioChanged() for each field (one
+  /// signal at the end). A head count that does not divide d_model becomes the nearest that does.
+  void setScenario(const attn::Scenario& scenario);
+
+  void showError(const attn::Error& error);
+  void clearErrors();
+  /// The message shown for `field`, empty when none.
+  QString errorText(attn::InputField field) const;
+
+  /// Head counts offered for this d_model: its divisors up to 64.
+  static QList<int> headChoices(int d_model);
+
+  QLineEdit* sourceEdit() const { return source_; }
+  QLineEdit* targetEdit() const { return target_; }
+  QComboBox* modeBox() const { return mode_; }
+  QComboBox* headsBox() const { return heads_; }
+  QSpinBox* dModelBox() const { return d_model_; }
+  QSpinBox* seedBox() const { return seed_; }
+  QComboBox* scoreBox() const { return score_; }
+  QComboBox* maskBox() const { return mask_; }
+  QDoubleSpinBox* temperatureBox() const { return temperature_; }
+  QCheckBox* positionsBox() const { return positions_; }
+
+ signals:
+  void scenarioChanged();
+
+ private:
+  void refillHeads(int preferred);
+  void updateEnabledStates();
+  void emitChanged();
+  QLabel* addErrorLabel(attn::InputField field);
+
+  QLineEdit* source_;
+  QLineEdit* target_;
+  QComboBox* mode_;
+  QComboBox* heads_;
+  QLabel* heads_hint_;
+  QSpinBox* d_model_;
+  QSpinBox* seed_;
+  QComboBox* score_;
+  QComboBox* mask_;
+  QDoubleSpinBox* temperature_;
+  QCheckBox* positions_;
+  QMap<attn::InputField, QLabel*> errors_;
+  int preferred_heads_ = 4;  // what the person chose; kept while d_model passes through values
+  bool loading_ = false;
+};
+
+}  // namespace attn::ui

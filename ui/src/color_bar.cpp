@@ -1,0 +1,40 @@
+#include "attn_ui/color_bar.h"
+
+namespace attn::ui {
+
+ColorBar::ColorBar(QWidget* parent) : QCustomPlot(parent) {
+  setBufferDevicePixelRatio(devicePixelRatioF());
+  plotLayout()->clear();
+  scale_ = new QCPColorScale(this);
+  scale_->setType(QCPAxis::atRight);
+  scale_->setBarWidth(16);
+  scale_->setLabel(tr("attention weight"));
+  plotLayout()->addElement(0, 0, scale_);
+  plotLayout()->setMargins(QMargins(4, 24, 4, 24));
+  setMinimumWidth(70);
+  applyPalette();
+}
+
+void ColorBar::setGradient(const QCPColorGradient& gradient) { scale_->setGradient(gradient); }
+
+void ColorBar::setRange(const QCPRange& range) { scale_->setDataRange(range); }
+
+void ColorBar::changeEvent(QEvent* event) {
+  QCustomPlot::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyPalette();
+}
+
+void ColorBar::applyPalette() {
+  const QColor text = palette().color(QPalette::WindowText);
+  setBackground(palette().brush(QPalette::Window));
+  QCPAxis* axis = scale_->axis();
+  axis->setBasePen(QPen(text));
+  axis->setTickPen(QPen(text));
+  axis->setSubTickPen(QPen(text));
+  axis->setTickLabelColor(text);
+  axis->setLabelColor(text);
+  axis->setTickLabelFont(font());
+  axis->setLabelFont(font());
+}
+
+}  // namespace attn::ui

@@ -1,0 +1,116 @@
+#include "attn_ui/figure_export.h"
+
+#include <qcustomplot.h>
+
+#include <QFileInfo>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <cmath>
+
+namespace attn::ui {
+namespace {
+
+// Larger than any slide needs, small enough that the image (4 bytes per pixel) always allocates.
+constexpr int kMaxPixels = 16384;
+
+QSize effective_size(HeatmapView& view, const ImageExportOptions& options) {
+  QSize size = options.size.isValid() ? options.size : view.partSize(options.part);
+  return size.expandedTo(QSize(100, 100));
+}
+
+QString open_error(const QString& path, const QSaveFile& file) {
+  return QObject::tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+}
+
+}  // namespace
+
+std::optional<ImageFormat> image_format_for_path(const QString& path) {
+  const QString suffix = QFileInfo(path).suffix().toLower();
+  if (suffix == QLatin1String("png")) return ImageFormat::Png;
+  if (suffix == QLatin1String("jpg") || suffix == QLatin1String("jpeg")) return ImageFormat::Jpeg;
+  if (suffix == QLatin1String("svg")) return ImageFormat::Svg;
+  if (suffix == QLatin1String("pdf")) return ImageFormat::Pdf;
+  return std::nullopt;
+}
+
+QImage render_figure_image(HeatmapView& view, const ImageExportOptions& options) {
+  const QSize size = effective_size(view, options);
+  const double scale = options.scale > 0 ? options.scale : 1.0;
+  const QSize pixels(qRound(size.width() * scale), qRound(size.height() * scale));
+  if (pixels.width() > kMaxPixels || pixels.height() > kMaxPixels) return {};
+  QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+  if (image.isNull()) return image;
+  image.fill(view.palette().color(QPalette::Window));
+  QCPPainter painter(&image);
+  painter.setRenderHint(QPainter::TextAntialiasing);
+  painter.scale(scale, scale);
+  view.renderFigure(&painter, size, options.part);
+  painter.end();
+  return image;
+}
+
+ExportOutcome export_figure(HeatmapView& view, const QString& path,
+                            const ImageExportOptions& options) {
+  const std::optional<ImageFormat> format = image_format_for_path(path);
+  if (!format) {
+    return ExportOutcome::failure(
+        QObject::tr("Cannot export to %1: the name must end in .png, .jpg, .svg or .pdf")
+            .arg(QDir::toNativeSeparators(path)));
+  }
+  if (!view.trace()) return ExportOutcome::failure(QObject::tr("Nothing to export yet."));
+
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly)) return ExportOutcome::failure(open_error(path, file));
+
+  const QSize size = effective_size(view, options);
+  switch (*format) {
+    case ImageFormat::Png:
+    case ImageFormat::Jpeg: {
+      const QImage image = render_figure_image(view, options);
+      if (image.isNull()) {
+        file.cancelWriting();
+        return ExportOutcome::failure(
+            QObject::tr("Cannot export %1: %2 × %3 pixels is too large (at most %4 per side)")
+                .arg(QDir::toNativeSeparators(path))
+                .arg(qRound(size.width() * options.scale))
+                .arg(qRound(size.height() * options.scale))
+                .arg(kMaxPixels));
+      }
+      const bool png = *format == ImageFormat::Png;
+      if (!image.save(&file, png ? "PNG" : "JPEG", png ? -1 : 95)) {
+        file.cancelWriting();
+        return ExportOutcome::failure(open_error(path, file));
+      }
+      break;
+    }
+    case ImageFormat::Svg: {
+      QSvgGenerator generator;
+      generator.setOutputDevice(&file);
+      generator.setSize(size);
+      generator.setViewBox(QRect(QPoint(0, 0), size));
+      generator.setTitle(QStringLiteral("attnviz"));
+      generator.setDescription(QObject::tr("Attention weights exported from attnviz"));
+      QCPPainter painter(&generator);
+      view.renderFigure(&painter, size, options.part);
+      painter.end();
+      break;
+    }
+    case ImageFormat::Pdf: {
+      QPdfWriter writer(&file);
+      writer.setCreator(QStringLiteral("attnviz"));
+      writer.setResolution(72);  // one layout pixel = one point
+      writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
+      writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+      QCPPainter painter(&writer);
+      view.renderFigure(&painter, size, options.part);
+      painter.end();
+      break;
+    }
+  }
+  if (!file.commit()) return ExportOutcome::failure(open_error(path, file));
+  return ExportOutcome::success();
+}
+
+}  // namespace attn::ui

@@ -1,0 +1,40 @@
+#include "attn_ui/grid_layout.h"
+
+#include <algorithm>
+
+namespace attn::ui {
+
+GridShape best_grid_shape(int count, const QSizeF& area, int n_q, int n_k) {
+  GridShape best;
+  if (count <= 0) return best;
+  best.columns = count;
+  double best_cell = -1;
+  for (int columns = 1; columns <= count; ++columns) {
+    const int rows = (count + columns - 1) / columns;
+    // Pixels per heatmap cell if a panel's cells are square-ish; labels take a similar share of
+    // every panel, so comparing the raw panel size per cell is enough to choose.
+    const double cell = std::min(area.width() / columns / std::max(1, n_k),
+                                 area.height() / rows / std::max(1, n_q));
+    if (cell > best_cell) {
+      best_cell = cell;
+      best = {columns, rows};
+    }
+  }
+  return best;
+}
+
+QVector<QRectF> grid_cells(int count, const QRectF& area, GridShape shape, double spacing) {
+  QVector<QRectF> cells;
+  if (count <= 0 || shape.columns <= 0 || shape.rows <= 0) return cells;
+  const double width = (area.width() - spacing * (shape.columns - 1)) / shape.columns;
+  const double height = (area.height() - spacing * (shape.rows - 1)) / shape.rows;
+  for (int i = 0; i < count; ++i) {
+    const int row = i / shape.columns;
+    const int column = i % shape.columns;
+    cells.append(QRectF(area.left() + column * (width + spacing),
+                        area.top() + row * (height + spacing), width, height));
+  }
+  return cells;
+}
+
+}  // namespace attn::ui

@@ -1,0 +1,216 @@
+#include "attn_ui/heatmap_panel.h"
+
+#include <QToolTip>
+#include <cmath>
+
+#include "attn_ui/cell_value_labels.h"
+#include "attn_ui/token_ticker.h"
+
+namespace attn::ui {
+namespace {
+
+QCPItemRect* make_outline(QCustomPlot* plot) {
+  auto* rect = new QCPItemRect(plot);
+  rect->setLayer(QStringLiteral("overlay"));
+  // Orange-red reads against every gradient offered, light or dark end.
+  rect->setPen(QPen(QColor(255, 80, 40), 2.5));
+  rect->setBrush(Qt::NoBrush);
+  rect->setClipToAxisRect(true);
+  rect->setVisible(false);
+  return rect;
+}
+
+}  // namespace
+
+HeatmapPanel::HeatmapPanel(QWidget* parent) : QCustomPlot(parent) {
+  setMouseTracking(true);
+  setMinimumSize(80, 80);
+  setBufferDevicePixelRatio(devicePixelRatioF());
+
+  plotLayout()->insertRow(0);
+  title_ =
+      new QCPTextElement(this, QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
+  plotLayout()->addElement(0, 0, title_);
+
+  map_ = new QCPColorMap(xAxis, yAxis);
+  map_->setInterpolate(false);  // crisp cells: one weight, one colour
+  map_->setTightBoundary(false);
+  yAxis->setRangeReversed(true);  // query 0 at the top, like a matrix
+  for (QCPAxis* axis : {xAxis, yAxis}) {
+    axis->grid()->setVisible(false);
+    axis->setSubTicks(false);
+    axis->setTickLength(0, 3);
+    axis->setPadding(2);
+  }
+  axisRect()->setAutoMargins(QCP::msAll);
+
+  row_outline_ = make_outline(this);
+  column_outline_ = make_outline(this);
+  numbers_ = new CellValueLabels(this);
+  applyPalette();
+}
+
+void HeatmapPanel::setContent(PanelContent content) {
+  content_ = std::move(content);
+  title_->setText(content_.title);
+  const int n_q = static_cast<int>(content_.values.rows());
+  const int n_k = static_cast<int>(content_.values.cols());
+
+  QCPColorMapData* cells = map_->data();
+  cells->setSize(n_k, n_q);
+  cells->setRange(QCPRange(0, std::max(0, n_k - 1)), QCPRange(0, std::max(0, n_q - 1)));
+  for (int r = 0; r < n_q; ++r)
+    for (int c = 0; c < n_k; ++c) cells->setCell(c, r, content_.values(r, c));
+
+  xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(xAxis, content_.column_labels)));
+  yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(yAxis, content_.row_labels)));
+  xAxis->setRange(-0.5, n_k - 0.5);
+  yAxis->setRange(-0.5, n_q - 0.5);
+  updateAxisTitles();
+  if (highlight_row_ >= n_q || highlight_column_ >= n_k)
+    setHighlight(-1, -1);
+  else
+    setHighlight(highlight_row_, highlight_column_);
+}
+
+void HeatmapPanel::setGradient(const QCPColorGradient& gradient) { map_->setGradient(gradient); }
+
+void HeatmapPanel::setColorRange(const QCPRange& range) { map_->setDataRange(range); }
+
+void HeatmapPanel::setShowNumbers(bool show) { numbers_->setVisible(show); }
+
+void HeatmapPanel::setShowAxisTitles(bool show) {
+  show_axis_titles_ = show;
+  updateAxisTitles();
+}
+
+void HeatmapPanel::updateAxisTitles() {
+  xAxis->setLabel(show_axis_titles_ ? content_.column_axis_title : QString());
+  yAxis->setLabel(show_axis_titles_ ? content_.row_axis_title : QString());
+}
+
+void HeatmapPanel::setHighlight(int row, int column) {
+  const int n_q = static_cast<int>(content_.values.rows());
+  const int n_k = static_cast<int>(content_.values.cols());
+  highlight_row_ = (row >= 0 && row < n_q) ? row : -1;
+  highlight_column_ = (column >= 0 && column < n_k) ? column : -1;
+  row_outline_->setVisible(highlight_row_ >= 0);
+  if (highlight_row_ >= 0) {
+    row_outline_->topLeft->setCoords(-0.5, highlight_row_ - 0.5);
+    row_outline_->bottomRight->setCoords(n_k - 0.5, highlight_row_ + 0.5);
+  }
+  column_outline_->setVisible(highlight_column_ >= 0);
+  if (highlight_column_ >= 0) {
+    column_outline_->topLeft->setCoords(highlight_column_ - 0.5, -0.5);
+    column_outline_->bottomRight->setCoords(highlight_column_ + 0.5, n_q - 0.5);
+  }
+}
+
+void HeatmapPanel::setSelected(bool selected) {
+  selected_ = selected;
+  applyPalette();
+}
+
+QString HeatmapPanel::title() const { return title_->text(); }
+
+std::optional<QPoint> HeatmapPanel::cellAt(const QPoint& position) const {
+  if (!axisRect()->rect().contains(position)) return std::nullopt;
+  const int column = static_cast<int>(std::lround(xAxis->pixelToCoord(position.x())));
+  const int row = static_cast<int>(std::lround(yAxis->pixelToCoord(position.y())));
+  if (row < 0 || row >= content_.values.rows() || column < 0 || column >= content_.values.cols())
+    return std::nullopt;
+  return QPoint(column, row);
+}
+
+QString HeatmapPanel::toolTipForCell(int row, int column) const {
+  if (row < 0 || row >= content_.values.rows() || column < 0 || column >= content_.values.cols())
+    return {};
+  return tr("%1 · query '%2' → key '%3': %4")
+      .arg(content_.tooltip_name, content_.row_labels.value(row),
+           content_.column_labels.value(column))
+      .arg(double(content_.values(row, column)), 0, 'f', 2);
+}
+
+void HeatmapPanel::refresh() { replot(QCustomPlot::rpImmediateRefresh); }
+
+void HeatmapPanel::mouseMoveEvent(QMouseEvent* event) {
+  QCustomPlot::mouseMoveEvent(event);
+  const std::optional<QPoint> cell = cellAt(event->pos());
+  if (cell)
+    QToolTip::showText(event->globalPosition().toPoint(), toolTipForCell(cell->y(), cell->x()),
+                       this);
+  else
+    QToolTip::hideText();
+}
+
+void HeatmapPanel::mousePressEvent(QMouseEvent* event) {
+  QCustomPlot::mousePressEvent(event);
+  if (event->button() != Qt::LeftButton) return;
+  const QRect rect = axisRect()->rect();
+  const QPoint p = event->pos();
+  const bool beside_rows = p.x() < rect.left() && p.y() >= rect.top() && p.y() <= rect.bottom();
+  const bool below_columns = p.y() > rect.bottom() && p.x() >= rect.left() && p.x() <= rect.right();
+  if (beside_rows) {
+    const int row = static_cast<int>(std::lround(yAxis->pixelToCoord(p.y())));
+    if (row >= 0 && row < content_.values.rows()) emit rowLabelClicked(row);
+    return;
+  }
+  if (below_columns) {
+    const int column = static_cast<int>(std::lround(xAxis->pixelToCoord(p.x())));
+    if (column >= 0 && column < content_.values.cols()) emit columnLabelClicked(column);
+    return;
+  }
+  emit clicked();
+}
+
+void HeatmapPanel::showEvent(QShowEvent* event) {
+  setBufferDevicePixelRatio(devicePixelRatioF());  // sharp on HiDPI screens
+  QCustomPlot::showEvent(event);
+}
+
+void HeatmapPanel::updateLayout() {
+  plotLayout()->setMargins(QMargins(0, 0, 0, 0));
+  QCustomPlot::updateLayout();
+  const double n_q = double(content_.values.rows());
+  const double n_k = double(content_.values.cols());
+  if (n_q == 0 || n_k == 0) return;
+  const QRect rect = axisRect()->rect();
+  const double cell = std::min(rect.width() / n_k, rect.height() / n_q);
+  const int spare_width = std::max(0, rect.width() - int(cell * n_k));
+  const int spare_height = std::max(0, rect.height() - int(cell * n_q));
+  if (spare_width < 2 && spare_height < 2) return;
+  // The spare room goes around the whole panel, so the title stays on top of its heatmap.
+  plotLayout()->setMargins(QMargins(spare_width / 2, spare_height / 2,
+                                    spare_width - spare_width / 2,
+                                    spare_height - spare_height / 2));
+  // Twice: the first pass thins the token labels for the old cell size, the second for the new.
+  QCustomPlot::updateLayout();
+  QCustomPlot::updateLayout();
+}
+
+void HeatmapPanel::changeEvent(QEvent* event) {
+  QCustomPlot::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) applyPalette();
+}
+
+// Follow the system's light or dark palette: background, text and axes from the widget palette.
+void HeatmapPanel::applyPalette() {
+  const QPalette& p = palette();
+  const QColor text = p.color(QPalette::WindowText);
+  setBackground(p.brush(QPalette::Window));
+  axisRect()->setBackground(p.brush(QPalette::Base));
+  QFont title_font = font();
+  title_font.setBold(true);
+  title_->setFont(title_font);
+  title_->setTextColor(selected_ ? p.color(QPalette::Highlight) : text);
+  for (QCPAxis* axis : {xAxis, yAxis}) {
+    axis->setBasePen(QPen(text));
+    axis->setTickPen(QPen(text));
+    axis->setTickLabelColor(text);
+    axis->setLabelColor(text);
+    axis->setTickLabelFont(font());
+    axis->setLabelFont(font());
+  }
+}
+
+}  // namespace attn::ui

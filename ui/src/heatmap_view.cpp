@@ -1,0 +1,261 @@
+#include "attn_ui/heatmap_view.h"
+
+#include <qcustomplot.h>
+
+#include <QHBoxLayout>
+#include <QPicture>
+#include <QResizeEvent>
+#include <QSplitter>
+
+#include "attn/trace_views.h"
+#include "attn_ui/color_bar.h"
+#include "attn_ui/gradients.h"
+#include "attn_ui/grid_layout.h"
+#include "attn_ui/heatmap_panel.h"
+
+namespace attn::ui {
+namespace {
+
+constexpr double kPanelSpacing = 6;
+constexpr int kColorBarWidth = 90;
+
+QStringList to_qstrings(const std::vector<std::string>& texts) {
+  QStringList out;
+  out.reserve(static_cast<int>(texts.size()));
+  for (const std::string& text : texts) out << QString::fromStdString(text);
+  return out;
+}
+
+// Draws `plot` into `rect` of `painter` at that size. The first pass into a scratch picture lets
+// the token tickers thin their labels for this size before the pass that counts.
+void draw_plot(QCPPainter* painter, QCustomPlot* plot, const QRectF& rect) {
+  const int width = std::max(1, qRound(rect.width()));
+  const int height = std::max(1, qRound(rect.height()));
+  {
+    QPicture scratch;
+    QCPPainter scratch_painter(&scratch);
+    plot->toPainter(&scratch_painter, width, height);
+  }
+  painter->save();
+  painter->translate(rect.topLeft());
+  plot->toPainter(painter, width, height);
+  painter->restore();
+}
+
+}  // namespace
+
+HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent), gradient_id_(gradient_ids().front()) {
+  splitter_ = new QSplitter(Qt::Horizontal, this);
+  splitter_->setObjectName(QStringLiteral("heatmapSplitter"));
+  splitter_->setChildrenCollapsible(false);
+  focus_panel_ = new HeatmapPanel(splitter_);
+  focus_panel_->setObjectName(QStringLiteral("focusedPanel"));
+  focus_panel_->setShowAxisTitles(true);
+  grid_area_ = new QWidget(splitter_);
+  grid_area_->setObjectName(QStringLiteral("gridArea"));
+  grid_area_->installEventFilter(this);
+  splitter_->addWidget(focus_panel_);
+  splitter_->addWidget(grid_area_);
+  splitter_->setStretchFactor(0, 2);
+  splitter_->setStretchFactor(1, 3);
+
+  color_bar_ = new ColorBar(this);
+  color_bar_->setFixedWidth(kColorBarWidth);
+
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(splitter_, 1);
+  layout->addWidget(color_bar_);
+
+  connect(focus_panel_, &HeatmapPanel::rowLabelClicked, this, &HeatmapView::toggleRowHighlight);
+  connect(focus_panel_, &HeatmapPanel::columnLabelClicked, this,
+          &HeatmapView::toggleColumnHighlight);
+  applyColors();
+}
+
+HeatmapView::~HeatmapView() = default;
+
+void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace) {
+  trace_ = std::move(trace);
+  if (!trace_) return;
+  const attn::Trace& t = *trace_;
+  const QStringList rows = to_qstrings(attn::query_labels(t));
+  const QStringList columns = to_qstrings(attn::key_labels(t));
+  const bool cross = t.scenario.config.mode == attn::Mode::Cross;
+  const QString row_title = cross ? tr("queries (target)") : tr("queries");
+  const QString column_title = cross ? tr("keys (source)") : tr("keys");
+
+  const int heads = t.heads;
+  const bool with_mean = heads > 1;
+  ensurePanelCount(heads + (with_mean ? 1 : 0));
+  for (int h = 0; h < heads; ++h) {
+    panels_[h]->setContent({tr("Head %1").arg(h + 1), tr("head %1").arg(h + 1), t.head[h].weights,
+                            rows, columns, row_title, column_title});
+  }
+  if (with_mean) {
+    panels_[heads]->setContent({tr("Mean of %1 heads").arg(heads), tr("mean"),
+                                attn::mean_weights(t), rows, columns, row_title, column_title});
+  }
+  if (focused_head_ >= heads || (focused_head_ == kMeanPanel && !with_mean)) {
+    focused_head_ = with_mean ? kMeanPanel : 0;
+    emit focusedHeadChanged(focused_head_);
+  }
+  updateFocusPanel();
+  setHighlight(highlight_row_, highlight_column_);
+  applyColors();
+  layoutGrid();
+  refreshAll();
+  emit traceShown();
+}
+
+void HeatmapView::ensurePanelCount(int count) {
+  while (panelCount() > count) {
+    delete panels_.back();
+    panels_.pop_back();
+  }
+  while (panelCount() < count) {
+    auto* panel = new HeatmapPanel(grid_area_);
+    const int index = panelCount();
+    panel->setObjectName(QStringLiteral("panel%1").arg(index));
+    panel->setShowNumbers(show_numbers_);
+    panel->show();
+    connect(panel, &HeatmapPanel::clicked, this, [this, panel] {
+      for (int i = 0; i < panelCount(); ++i) {
+        if (panels_[i] != panel) continue;
+        const bool is_mean = trace_ && trace_->heads > 1 && i == trace_->heads;
+        setFocusedHead(is_mean ? kMeanPanel : i);
+      }
+    });
+    connect(panel, &HeatmapPanel::rowLabelClicked, this, &HeatmapView::toggleRowHighlight);
+    connect(panel, &HeatmapPanel::columnLabelClicked, this, &HeatmapView::toggleColumnHighlight);
+    panels_.push_back(panel);
+  }
+}
+
+int HeatmapView::panelIndexForHead(int head) const {
+  if (!trace_) return -1;
+  if (head == kMeanPanel) return trace_->heads > 1 ? trace_->heads : 0;
+  return head;
+}
+
+void HeatmapView::setFocusedHead(int head) {
+  if (trace_ && (head < kMeanPanel || head >= trace_->heads)) return;
+  if (trace_ && head == kMeanPanel && trace_->heads == 1) head = 0;
+  if (head == focused_head_) return;
+  focused_head_ = head;
+  updateFocusPanel();
+  for (HeatmapPanel* panel : panels_) panel->refresh();
+  focus_panel_->refresh();
+  emit focusedHeadChanged(head);
+}
+
+void HeatmapView::updateFocusPanel() {
+  const int index = panelIndexForHead(focused_head_);
+  for (int i = 0; i < panelCount(); ++i) panels_[i]->setSelected(i == index);
+  if (index < 0 || index >= panelCount()) return;
+  focus_panel_->setContent(panels_[index]->content());
+}
+
+void HeatmapView::setHighlight(int row, int column) {
+  highlight_row_ = row;
+  highlight_column_ = column;
+  for (HeatmapPanel* panel : panels_) panel->setHighlight(row, column);
+  focus_panel_->setHighlight(row, column);
+  // A panel drops an index that its matrix doesn't have: keep the view's state in step.
+  highlight_row_ = focus_panel_->highlightedRow();
+  highlight_column_ = focus_panel_->highlightedColumn();
+}
+
+void HeatmapView::toggleRowHighlight(int row) {
+  setHighlight(row == highlight_row_ ? -1 : row, highlight_column_);
+  refreshAll();
+}
+
+void HeatmapView::toggleColumnHighlight(int column) {
+  setHighlight(highlight_row_, column == highlight_column_ ? -1 : column);
+  refreshAll();
+}
+
+void HeatmapView::setGradient(const QString& gradient_id) {
+  gradient_id_ = gradient_ids().contains(gradient_id) ? gradient_id : gradient_ids().front();
+  applyColors();
+  refreshAll();
+}
+
+void HeatmapView::setShowNumbers(bool show) {
+  show_numbers_ = show;
+  for (HeatmapPanel* panel : panels_) panel->setShowNumbers(show);
+  focus_panel_->setShowNumbers(show);
+  refreshAll();
+}
+
+void HeatmapView::setFixedRange(bool fixed) {
+  fixed_range_ = fixed;
+  applyColors();
+  refreshAll();
+}
+
+void HeatmapView::applyColors() {
+  double top = 1.0;
+  if (!fixed_range_ && !panels_.empty()) {
+    top = 0;
+    for (HeatmapPanel* panel : panels_)
+      if (panel->content().values.size() > 0)
+        top = std::max(top, double(panel->content().values.maxCoeff()));
+    if (top <= 0) top = 1.0;  // every row masked: keep a usable scale
+  }
+  const QCPRange range(0, top);
+  const QCPColorGradient gradient = make_gradient(gradient_id_);
+  for (HeatmapPanel* panel : panels_) {
+    panel->setGradient(gradient);
+    panel->setColorRange(range);
+  }
+  focus_panel_->setGradient(gradient);
+  focus_panel_->setColorRange(range);
+  color_bar_->setGradient(gradient);
+  color_bar_->setRange(range);
+}
+
+void HeatmapView::refreshAll() {
+  for (HeatmapPanel* panel : panels_) panel->refresh();
+  focus_panel_->refresh();
+  color_bar_->replot(QCustomPlot::rpImmediateRefresh);
+}
+
+void HeatmapView::layoutGrid() {
+  if (panels_.empty() || !trace_) return;
+  const QRectF area(QPointF(0, 0), QSizeF(grid_area_->size()));
+  const GridShape shape = best_grid_shape(panelCount(), area.size(), trace_->n_q(), trace_->n_k());
+  const QVector<QRectF> cells = grid_cells(panelCount(), area, shape, kPanelSpacing);
+  for (int i = 0; i < panelCount(); ++i) panels_[i]->setGeometry(cells[i].toAlignedRect());
+}
+
+bool HeatmapView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == grid_area_ && event->type() == QEvent::Resize) layoutGrid();
+  return QWidget::eventFilter(watched, event);
+}
+
+QSize HeatmapView::partSize(FigurePart part) const {
+  const QWidget* shown = part == FigurePart::Grid ? grid_area_ : focus_panel_;
+  return QSize(shown->width() + color_bar_->width(), shown->height());
+}
+
+void HeatmapView::renderFigure(QCPPainter* painter, const QSize& size, FigurePart part) {
+  painter->fillRect(QRect(QPoint(0, 0), size), palette().brush(QPalette::Window));
+  const QRectF area(0, 0, std::max(1, size.width() - kColorBarWidth), size.height());
+  if (part == FigurePart::Focused) {
+    draw_plot(painter, focus_panel_, area);
+  } else if (trace_ && !panels_.empty()) {
+    const GridShape shape =
+        best_grid_shape(panelCount(), area.size(), trace_->n_q(), trace_->n_k());
+    const QVector<QRectF> cells = grid_cells(panelCount(), area, shape, kPanelSpacing);
+    for (int i = 0; i < panelCount(); ++i) draw_plot(painter, panels_[i], cells[i]);
+  }
+  draw_plot(painter, color_bar_, QRectF(area.right(), 0, kColorBarWidth, size.height()));
+  // Give the on-screen widgets their own layout back.
+  for (HeatmapPanel* panel : panels_) panel->replot(QCustomPlot::rpQueuedReplot);
+  focus_panel_->replot(QCustomPlot::rpQueuedReplot);
+  color_bar_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+}  // namespace attn::ui

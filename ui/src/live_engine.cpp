@@ -1,0 +1,78 @@
+#include "attn_ui/live_engine.h"
+
+#include <QElapsedTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "attn/tokenizer.h"
+
+namespace attn::ui {
+
+LiveEngine::LiveEngine(QObject* parent) : QObject(parent) {
+  debounce_.setSingleShot(true);
+  debounce_.setInterval(0);  // coalesce edits from one event-loop pass, add no latency
+  connect(&debounce_, &QTimer::timeout, this, &LiveEngine::startPending);
+  connect(&worker_, &QFutureWatcher<Outcome>::finished, this, [this] {
+    worker_running_ = false;
+    deliver(worker_.result());
+    if (pending_) debounce_.start();
+  });
+}
+
+LiveEngine::~LiveEngine() { worker_.waitForFinished(); }
+
+void LiveEngine::request(const attn::Scenario& scenario) {
+  pending_ = scenario;
+  if (!worker_running_) debounce_.start();
+}
+
+bool LiveEngine::busy() const { return worker_running_ || pending_.has_value(); }
+
+double LiveEngine::estimatedWork(const attn::Scenario& scenario) {
+  const attn::AttentionConfig& c = scenario.config;
+  const auto count = [](const std::string& text) {
+    attn::Expected<std::vector<attn::Token>> tokens = attn::tokenize(text);
+    return tokens ? double(tokens->size()) : 0.0;
+  };
+  const double n_k = count(scenario.source);
+  const double n_q = c.mode == attn::Mode::Cross ? count(scenario.target) : n_k;
+  const double d = std::max(1, c.d_model);
+  const double h = std::max(1, c.effective_heads());
+  const double d_k = d / h;
+  const double per_score = c.score == attn::ScoreFunction::Additive ? 20.0 * d_k : d_k;
+  return (n_q + 2 * n_k) * d * d + n_q * d * d + h * n_q * n_k * (per_score + d_k);
+}
+
+LiveEngine::Outcome LiveEngine::compute(const attn::Scenario& scenario) const {
+  QElapsedTimer clock;
+  clock.start();
+  attn::Expected<attn::Trace> result = model_.run(scenario);
+  Outcome outcome;
+  if (result.ok())
+    outcome.trace = std::make_shared<const attn::Trace>(std::move(result).value());
+  else
+    outcome.error = result.error();
+  outcome.milliseconds = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+  return outcome;
+}
+
+void LiveEngine::startPending() {
+  if (!pending_ || worker_running_) return;
+  attn::Scenario scenario = std::move(*pending_);
+  pending_.reset();
+  if (estimatedWork(scenario) <= inline_work_limit_) {
+    deliver(compute(scenario));
+    return;
+  }
+  worker_running_ = true;
+  worker_.setFuture(QtConcurrent::run([this, scenario] { return compute(scenario); }));
+}
+
+void LiveEngine::deliver(Outcome outcome) {
+  last_run_ms_ = outcome.milliseconds;
+  if (outcome.trace)
+    emit finished(std::move(outcome.trace));
+  else
+    emit failed(outcome.error);
+}
+
+}  // namespace attn::ui

@@ -1,0 +1,276 @@
+#include "attn_ui/main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+#include "attn/examples.h"
+#include "attn_ui/data_export.h"
+#include "attn_ui/export_image_dialog.h"
+#include "attn_ui/gradients.h"
+#include "attn_ui/heatmap_view.h"
+#include "attn_ui/live_engine.h"
+#include "attn_ui/scenario_settings.h"
+#include "attn_ui/settings_panel.h"
+
+namespace attn::ui {
+
+MainWindow::MainWindow(QSettings* settings, QWidget* parent)
+    : QMainWindow(parent), settings_(settings) {
+  setWindowTitle(tr("attnviz — attention, head by head"));
+  setObjectName(QStringLiteral("mainWindow"));
+
+  view_ = new HeatmapView(this);
+  setCentralWidget(view_);
+
+  settings_panel_ = new SettingsPanel;
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(settings_panel_);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  settings_dock_ = new QDockWidget(tr("Input and settings"), this);
+  settings_dock_->setObjectName(QStringLiteral("settingsDock"));
+  settings_dock_->setWidget(scroll);
+  settings_dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
+  addDockWidget(Qt::LeftDockWidgetArea, settings_dock_);
+
+  status_ = new QLabel(this);
+  statusBar()->addWidget(status_, 1);
+
+  engine_ = new LiveEngine(this);
+  connect(engine_, &LiveEngine::finished, this, &MainWindow::onTrace);
+  connect(engine_, &LiveEngine::failed, this, &MainWindow::onFailed);
+  connect(settings_panel_, &SettingsPanel::scenarioChanged, this, &MainWindow::onScenarioChanged);
+
+  buildMenus();
+  resize(1400, 900);
+  restoreSettings();
+  onScenarioChanged();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* export_image =
+      file->addAction(tr("&Export image…"), this, &MainWindow::chooseAndExportImage);
+  export_image->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  QAction* export_data =
+      file->addAction(tr("Export &data (CSV, JSON)…"), this, &MainWindow::chooseAndExportData);
+  export_data->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* copy = edit->addAction(tr("&Copy image"), this, &MainWindow::copyImage);
+  copy->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_C));
+  copy->setToolTip(tr("Copies the figure; in a text field Ctrl+C copies the selected text"));
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  QMenu* gradients = view->addMenu(tr("Colour &scale"));
+  gradient_actions_ = new QActionGroup(this);
+  for (const QString& id : gradient_ids()) {
+    QAction* action = gradients->addAction(gradient_display_name(id));
+    action->setCheckable(true);
+    action->setData(id);
+    action->setChecked(id == view_->gradient());
+    gradient_actions_->addAction(action);
+  }
+  connect(gradient_actions_, &QActionGroup::triggered, this,
+          [this](QAction* action) { view_->setGradient(action->data().toString()); });
+  numbers_action_ = view->addAction(tr("Show &values in cells"));
+  numbers_action_->setCheckable(true);
+  numbers_action_->setChecked(view_->showNumbers());
+  numbers_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+  connect(numbers_action_, &QAction::toggled, view_, &HeatmapView::setShowNumbers);
+  fixed_range_action_ = view->addAction(tr("Colour scale from 0 to &1"));
+  fixed_range_action_->setCheckable(true);
+  fixed_range_action_->setToolTip(
+      tr("Otherwise the scale runs from 0 to the largest weight shown"));
+  connect(fixed_range_action_, &QAction::toggled, view_, &HeatmapView::setFixedRange);
+  view->addSeparator();
+  view->addAction(settings_dock_->toggleViewAction());
+
+  QMenu* examples = menuBar()->addMenu(tr("E&xamples"));
+  for (const attn::Example& example : attn::builtin_examples()) {
+    const QString name = QString::fromUtf8(example.name.data(), int(example.name.size()));
+    const QString description =
+        QString::fromUtf8(example.description.data(), int(example.description.size()));
+    examples->addAction(QStringLiteral("%1 — %2").arg(name, description), this,
+                        [this, name] { loadExample(name); });
+  }
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About attnviz"), this, [this] {
+    QMessageBox::about(this, tr("About attnviz"),
+                       tr("<p><b>attnviz</b> %1 shows every attention head's weights for the "
+                          "sentences you type.</p><p>Rows are queries, columns are keys. Click a "
+                          "panel to focus it, a token label to outline its row or column.</p>")
+                           .arg(QApplication::applicationVersion()));
+  });
+}
+
+bool MainWindow::loadExample(const QString& name) {
+  const attn::Example* example = attn::find_example(name.toStdString());
+  if (example == nullptr) return false;
+  attn::Scenario scenario = settings_panel_->scenario();
+  scenario.source = example->scenario.source;
+  scenario.target = example->scenario.target;
+  scenario.config.mode = example->scenario.config.mode;
+  settings_panel_->setScenario(scenario);
+  return true;
+}
+
+void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenario()); }
+
+void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
+  settings_panel_->clearErrors();
+  const attn::Trace& t = *trace;
+  status_->setText(tr("%1 query × %2 key tokens · %3 head(s), d_k = %4 · computed in %5 ms")
+                       .arg(t.n_q())
+                       .arg(t.n_k())
+                       .arg(t.heads)
+                       .arg(t.d_k)
+                       .arg(engine_->lastRunMilliseconds(), 0, 'f', 2));
+  view_->setTrace(std::move(trace));
+}
+
+void MainWindow::onFailed(const attn::Error& error) {
+  settings_panel_->showError(error);
+  status_->setText(view_->trace()
+                       ? tr("Not updated: %1 The heatmaps show the last good input.")
+                             .arg(QString::fromStdString(error.message))
+                       : tr("Nothing to show: %1").arg(QString::fromStdString(error.message)));
+}
+
+ExportOutcome MainWindow::exportImage(const QString& path, const ImageExportOptions& options) {
+  const ExportOutcome outcome = export_figure(*view_, path, options);
+  status_->setText(outcome.ok ? tr("Exported %1").arg(QDir::toNativeSeparators(path))
+                              : outcome.message);
+  return outcome;
+}
+
+ExportOutcome MainWindow::exportData(const QString& directory) {
+  if (!view_->trace()) return ExportOutcome::failure(tr("Nothing to export yet."));
+  QStringList written;
+  const ExportOutcome outcome = export_trace_data(*view_->trace(), directory, &written);
+  status_->setText(outcome.ok ? tr("Exported %1 files into %2")
+                                    .arg(written.size())
+                                    .arg(QDir::toNativeSeparators(directory))
+                              : outcome.message);
+  return outcome;
+}
+
+void MainWindow::chooseAndExportImage() {
+  if (!view_->trace()) return;
+  ExportImageDialog dialog(export_options_, view_->partSize(FigurePart::Grid),
+                           view_->partSize(FigurePart::Focused), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  export_options_ = dialog.options();
+  const QString start = last_export_dir_.isEmpty()
+                            ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
+                            : last_export_dir_;
+  const QStringList filters{tr("PNG image (*.png)"), tr("JPEG image (*.jpg *.jpeg)"),
+                            tr("SVG drawing (*.svg)"), tr("PDF document (*.pdf)")};
+  const QStringList suffixes{QStringLiteral(".png"), QStringLiteral(".jpg"), QStringLiteral(".svg"),
+                             QStringLiteral(".pdf")};
+  QString selected_filter = filters.front();
+  QString path = QFileDialog::getSaveFileName(this, tr("Export image"),
+                                              QDir(start).filePath(QStringLiteral("attention.png")),
+                                              filters.join(QStringLiteral(";;")), &selected_filter);
+  if (path.isEmpty()) return;
+  // No known suffix typed: take the one of the chosen filter.
+  if (!image_format_for_path(path))
+    path += suffixes.value(filters.indexOf(selected_filter), suffixes.front());
+  last_export_dir_ = QFileInfo(path).absolutePath();
+  const ExportOutcome outcome = exportImage(path, export_options_);
+  if (!outcome.ok) QMessageBox::warning(this, tr("Export image"), outcome.message);
+}
+
+void MainWindow::chooseAndExportData() {
+  if (!view_->trace()) return;
+  const QString directory = QFileDialog::getExistingDirectory(
+      this, tr("Export data into folder"),
+      last_export_dir_.isEmpty()
+          ? QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)
+          : last_export_dir_);
+  if (directory.isEmpty()) return;
+  last_export_dir_ = directory;
+  const ExportOutcome outcome = exportData(directory);
+  if (!outcome.ok) QMessageBox::warning(this, tr("Export data"), outcome.message);
+}
+
+void MainWindow::copyImage() {
+  if (!view_->trace()) return;
+  ImageExportOptions options = export_options_;
+  options.size = view_->partSize(options.part);
+  options.scale = std::max(2.0, options.scale);  // sharp when pasted into a slide
+  const QImage image = render_figure_image(*view_, options);
+  QApplication::clipboard()->setImage(image);
+  status_->setText(tr("Copied a %1 × %2 image").arg(image.width()).arg(image.height()));
+}
+
+void MainWindow::saveSettings() {
+  if (!settings_) return;
+  save_scenario(*settings_, settings_panel_->scenario());
+  settings_->setValue(QStringLiteral("view/gradient"), view_->gradient());
+  settings_->setValue(QStringLiteral("view/numbers"), view_->showNumbers());
+  settings_->setValue(QStringLiteral("view/fixed_range"), view_->fixedRange());
+  settings_->setValue(QStringLiteral("view/focused_head"), view_->focusedHead());
+  settings_->setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings_->setValue(QStringLiteral("window/state"), saveState());
+  settings_->setValue(QStringLiteral("window/splitter"), view_->splitter()->saveState());
+  settings_->setValue(QStringLiteral("export/part"), static_cast<int>(export_options_.part));
+  settings_->setValue(QStringLiteral("export/scale"), export_options_.scale);
+  settings_->setValue(QStringLiteral("export/dir"), last_export_dir_);
+  settings_->sync();
+}
+
+void MainWindow::restoreSettings() {
+  attn::Scenario scenario;
+  if (settings_ && load_scenario(*settings_, &scenario)) {
+    settings_panel_->setScenario(scenario);
+  } else {
+    settings_panel_->setScenario(attn::builtin_examples().front().scenario);
+  }
+  if (!settings_) return;
+  view_->setGradient(
+      settings_->value(QStringLiteral("view/gradient"), view_->gradient()).toString());
+  for (QAction* action : gradient_actions_->actions())
+    action->setChecked(action->data().toString() == view_->gradient());
+  numbers_action_->setChecked(settings_->value(QStringLiteral("view/numbers"), true).toBool());
+  fixed_range_action_->setChecked(
+      settings_->value(QStringLiteral("view/fixed_range"), false).toBool());
+  view_->setFocusedHead(
+      settings_->value(QStringLiteral("view/focused_head"), HeatmapView::kMeanPanel).toInt());
+  restoreGeometry(settings_->value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings_->value(QStringLiteral("window/state")).toByteArray());
+  view_->splitter()->restoreState(
+      settings_->value(QStringLiteral("window/splitter")).toByteArray());
+  export_options_.part = settings_->value(QStringLiteral("export/part"), 0).toInt() == 1
+                             ? FigurePart::Focused
+                             : FigurePart::Grid;
+  export_options_.scale =
+      std::clamp(settings_->value(QStringLiteral("export/scale"), 2.0).toDouble(), 1.0, 4.0);
+  last_export_dir_ = settings_->value(QStringLiteral("export/dir")).toString();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveSettings();
+  QMainWindow::closeEvent(event);
+}
+
+}  // namespace attn::ui

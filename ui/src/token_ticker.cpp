@@ -1,0 +1,61 @@
+#include "attn_ui/token_ticker.h"
+
+#include <QFontMetricsF>
+#include <algorithm>
+#include <cmath>
+
+namespace attn::ui {
+
+TokenTicker::TokenTicker(QCPAxis* axis, QStringList labels)
+    : axis_(axis), labels_(std::move(labels)) {
+  for (QString& label : labels_) label = elide(label);
+}
+
+QString TokenTicker::elide(const QString& label, int max_chars) {
+  // Count characters, not UTF-16 units, so a CJK label or an emoji is never cut in half.
+  const QList<uint> code_points = label.toUcs4();
+  if (code_points.size() <= max_chars) return label;
+  QList<uint> kept = code_points.mid(0, max_chars - 1);
+  kept.append(0x2026);  // …
+  return QString::fromUcs4(reinterpret_cast<const char32_t*>(kept.constData()), kept.size());
+}
+
+void TokenTicker::generate(const QCPRange& range, const QLocale&, QChar, int,
+                           QVector<double>& ticks, QVector<double>* subTicks,
+                           QVector<QString>* tickLabels) {
+  const int count = static_cast<int>(labels_.size());
+  ticks.clear();
+  if (subTicks) subTicks->clear();
+  if (tickLabels) tickLabels->clear();
+  if (count == 0) return;
+
+  // Pixels per token along this axis, from the current layout (the first layout guesses).
+  const bool horizontal = axis_->orientation() == Qt::Horizontal;
+  const QRect rect = axis_->axisRect()->rect();
+  double length = horizontal ? rect.width() : rect.height();
+  if (length <= 1)
+    length = horizontal ? axis_->parentPlot()->width() * 0.7 : axis_->parentPlot()->height() * 0.7;
+  const double cell = std::max(1.0, length / count);
+
+  const QFontMetricsF metrics(axis_->tickLabelFont());
+  double spacing = metrics.height();
+  if (horizontal) {
+    double widest = 0;
+    for (const QString& label : labels_)
+      widest = std::max(widest, metrics.horizontalAdvance(label));
+    const bool fits_flat = widest + metrics.averageCharWidth() <= cell;
+    axis_->setTickLabelRotation(fits_flat ? 0 : -90);
+    if (fits_flat) spacing = widest + metrics.averageCharWidth();
+  }
+  stride_ = std::max(1, static_cast<int>(std::ceil(spacing / cell)));
+
+  const int first = std::max(0, static_cast<int>(std::ceil(range.lower)));
+  const int last = std::min(count - 1, static_cast<int>(std::floor(range.upper)));
+  for (int i = first; i <= last; ++i) {
+    if (i % stride_ != 0) continue;
+    ticks.append(i);
+    if (tickLabels) tickLabels->append(labels_[i]);
+  }
+}
+
+}  // namespace attn::ui
