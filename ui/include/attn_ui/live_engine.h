@@ -57,3 +57,6 @@ class LiveEngine : public QObject {
 };
 
 }  // namespace attn::ui
+
+Q_DECLARE_METATYPE(std::shared_ptr<const attn::Trace>)
+Q_DECLARE_METATYPE(attn::Error)

@@ -1,0 +1,203 @@
+// The parts of the window one at a time: gradients, token labels, grid layout, the settings
+// panel's head choices and the live engine's coalescing and worker thread.
+#include <gtest/gtest.h>
+
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include "attn/toy_model.h"
+#include "attn_ui/gradients.h"
+#include "attn_ui/grid_layout.h"
+#include "attn_ui/heatmap_panel.h"
+#include "attn_ui/live_engine.h"
+#include "attn_ui/settings_panel.h"
+#include "attn_ui/token_ticker.h"
+
+namespace {
+
+using attn::ui::HeatmapPanel;
+
+TEST(Gradients, ViridisIsTheDefaultAndRunsFromPurpleToYellow) {
+  ASSERT_EQ(attn::ui::gradient_ids().front(), QStringLiteral("viridis"));
+  QCPColorGradient viridis = attn::ui::make_gradient(QStringLiteral("viridis"));
+  EXPECT_EQ(viridis.color(0, QCPRange(0, 1)), QColor(QStringLiteral("#440154")).rgb());
+  EXPECT_EQ(viridis.color(1, QCPRange(0, 1)), QColor(QStringLiteral("#fde725")).rgb());
+  // Unknown names fall back to the default rather than to an empty gradient.
+  QCPColorGradient unknown = attn::ui::make_gradient(QStringLiteral("no-such"));
+  EXPECT_EQ(unknown.color(0.5, QCPRange(0, 1)), viridis.color(0.5, QCPRange(0, 1)));
+  EXPECT_GE(attn::ui::gradient_ids().size(), 4);
+}
+
+TEST(Gradients, TextIsWhiteOnDarkCellsAndBlackOnLightOnes) {
+  EXPECT_EQ(attn::ui::readable_text_color(QColor(QStringLiteral("#440154"))), QColor(Qt::white));
+  EXPECT_EQ(attn::ui::readable_text_color(QColor(QStringLiteral("#fde725"))), QColor(Qt::black));
+}
+
+TEST(TokenTicker, ElidesByCharactersNotBytes) {
+  EXPECT_EQ(attn::ui::TokenTicker::elide(QStringLiteral("short")), QStringLiteral("short"));
+  EXPECT_EQ(attn::ui::TokenTicker::elide(QStringLiteral("internationalisation"), 6),
+            QStringLiteral("inter…"));
+  EXPECT_EQ(attn::ui::TokenTicker::elide(QStringLiteral("自然语言处理模型"), 4),
+            QStringLiteral("自然语…"));
+}
+
+attn::ui::PanelContent square_content(int n) {
+  attn::ui::PanelContent content;
+  content.title = QStringLiteral("Head 1");
+  content.tooltip_name = QStringLiteral("head 1");
+  content.values = attn::Matrix::Constant(n, n, 1.0f / float(n));
+  for (int i = 0; i < n; ++i) {
+    content.row_labels << QStringLiteral("token%1").arg(i);
+    content.column_labels << QStringLiteral("token%1").arg(i);
+  }
+  return content;
+}
+
+TEST(TokenTicker, ThinsLabelsSoTheyNeverOverlap) {
+  HeatmapPanel panel;
+  panel.resize(300, 300);
+  panel.setContent(square_content(200));
+  panel.replot();
+  const QVector<QString> labels = panel.yAxis->tickVectorLabels();
+  const QVector<double> ticks = panel.yAxis->tickVector();
+  ASSERT_GE(ticks.size(), 2);
+  EXPECT_LT(ticks.size(), 200);
+  const double spacing =
+      std::abs(panel.yAxis->coordToPixel(ticks[1]) - panel.yAxis->coordToPixel(ticks[0]));
+  EXPECT_GE(spacing, QFontMetricsF(panel.yAxis->tickLabelFont()).height());
+  EXPECT_EQ(labels[1], QStringLiteral("token%1").arg(int(ticks[1])));
+}
+
+TEST(TokenTicker, ShowsEveryLabelWhenThereIsRoom) {
+  HeatmapPanel panel;
+  panel.resize(600, 600);
+  panel.setContent(square_content(5));
+  panel.replot();
+  EXPECT_EQ(panel.yAxis->tickVectorLabels().size(), 5);
+  EXPECT_EQ(panel.xAxis->tickVectorLabels().size(), 5);
+  EXPECT_EQ(panel.xAxis->tickVectorLabels()[4], QStringLiteral("token4"));
+}
+
+TEST(HeatmapPanel, CellsAreSquareAndCrisp) {
+  HeatmapPanel panel;
+  panel.resize(700, 400);
+  attn::ui::PanelContent content = square_content(4);
+  panel.setContent(content);
+  panel.replot();
+  EXPECT_FALSE(panel.colorMap()->interpolate());
+  const double cell_width = std::abs(panel.xAxis->coordToPixel(1) - panel.xAxis->coordToPixel(0));
+  const double cell_height = std::abs(panel.yAxis->coordToPixel(1) - panel.yAxis->coordToPixel(0));
+  EXPECT_NEAR(cell_width, cell_height, 2.0);
+}
+
+TEST(HeatmapPanel, TooltipNamesHeadQueryKeyAndWeight) {
+  HeatmapPanel panel;
+  attn::ui::PanelContent content;
+  content.tooltip_name = QStringLiteral("head 3");
+  content.values = attn::Matrix(1, 2);
+  content.values << 0.57f, 0.43f;
+  content.row_labels = QStringList{QStringLiteral("it")};
+  content.column_labels = QStringList{QStringLiteral("the"), QStringLiteral("animal")};
+  panel.resize(400, 300);
+  panel.setContent(content);
+  panel.replot();
+  EXPECT_EQ(panel.toolTipForCell(0, 1), QStringLiteral("head 3 · query 'it' → key 'animal': 0.43"));
+  const QPoint centre(qRound(panel.xAxis->coordToPixel(1)), qRound(panel.yAxis->coordToPixel(0)));
+  ASSERT_TRUE(panel.cellAt(centre).has_value());
+  EXPECT_EQ(*panel.cellAt(centre), QPoint(1, 0));
+  EXPECT_FALSE(panel.cellAt(QPoint(1, 1)).has_value());  // the title corner is not a cell
+}
+
+TEST(GridLayout, PicksTheShapeWithTheLargestCells) {
+  // 9 square panels in a square area: 3 × 3.
+  const attn::ui::GridShape nine = attn::ui::best_grid_shape(9, QSizeF(900, 900), 10, 10);
+  EXPECT_EQ(nine.columns, 3);
+  EXPECT_EQ(nine.rows, 3);
+  // 4 panels in a wide strip: one row.
+  const attn::ui::GridShape wide = attn::ui::best_grid_shape(4, QSizeF(1600, 400), 10, 10);
+  EXPECT_EQ(wide.columns, 4);
+  const QVector<QRectF> cells =
+      attn::ui::grid_cells(5, QRectF(0, 0, 306, 200), attn::ui::GridShape{3, 2}, 3);
+  ASSERT_EQ(cells.size(), 5);
+  EXPECT_DOUBLE_EQ(cells[1].left(), 103);
+  EXPECT_DOUBLE_EQ(cells[4].top(), 101.5);
+  EXPECT_DOUBLE_EQ(cells[4].width(), 100);
+}
+
+TEST(SettingsPanel, OffersOnlyHeadCountsThatDivideDModel) {
+  EXPECT_EQ(attn::ui::SettingsPanel::headChoices(64), (QList<int>{1, 2, 4, 8, 16, 32, 64}));
+  EXPECT_EQ(attn::ui::SettingsPanel::headChoices(12), (QList<int>{1, 2, 3, 4, 6, 12}));
+  attn::ui::SettingsPanel panel;
+  attn::Scenario scenario;
+  scenario.source = "a b";
+  scenario.config.heads = 8;
+  panel.setScenario(scenario);
+  panel.dModelBox()->setValue(100);  // 8 does not divide 100: the nearest count below is 5
+  EXPECT_EQ(panel.scenario().config.heads, 5);
+  QStringList offered;
+  for (int i = 0; i < panel.headsBox()->count(); ++i) offered << panel.headsBox()->itemText(i);
+  EXPECT_EQ(offered, (QStringList{"1", "2", "4", "5", "10", "20", "25", "50"}));
+  panel.dModelBox()->setValue(64);  // and back: the person's 8 returns
+  EXPECT_EQ(panel.scenario().config.heads, 8);
+}
+
+TEST(SettingsPanel, ShowsAnErrorUnderItsControlAndKeepsTheText) {
+  attn::ui::SettingsPanel panel;
+  attn::Scenario scenario;
+  scenario.source = "keep me";
+  panel.setScenario(scenario);
+  panel.showError({attn::InputField::Target, "Target text is empty"});
+  EXPECT_EQ(panel.errorText(attn::InputField::Target), QStringLiteral("Target text is empty"));
+  EXPECT_TRUE(panel.errorText(attn::InputField::Source).isEmpty());
+  EXPECT_EQ(panel.scenario().source, "keep me");
+  panel.clearErrors();
+  EXPECT_TRUE(panel.errorText(attn::InputField::Target).isEmpty());
+}
+
+attn::Scenario sentence(const std::string& text, int heads) {
+  attn::Scenario scenario;
+  scenario.source = text;
+  scenario.config.heads = heads;
+  return scenario;
+}
+
+TEST(LiveEngine, CoalescesRequestsMadeInOnePass) {
+  attn::ui::LiveEngine engine;
+  QSignalSpy finished(&engine, &attn::ui::LiveEngine::finished);
+  engine.request(sentence("t", 4));
+  engine.request(sentence("th", 4));
+  engine.request(sentence("the cat", 4));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !engine.busy(); }));
+  ASSERT_EQ(finished.count(), 1);
+  const auto trace = finished.at(0).at(0).value<std::shared_ptr<const attn::Trace>>();
+  EXPECT_EQ(trace->n_q(), 2);
+}
+
+TEST(LiveEngine, WorkerThreadGivesTheSameNumbersAsTheEngine) {
+  attn::ui::LiveEngine engine;
+  engine.setInlineWorkLimit(0);  // everything off the UI thread
+  QSignalSpy finished(&engine, &attn::ui::LiveEngine::finished);
+  const attn::Scenario scenario = sentence("the worker thread computes this one", 8);
+  engine.request(scenario);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !engine.busy(); }, 30000));
+  ASSERT_EQ(finished.count(), 1);
+  const auto trace = finished.at(0).at(0).value<std::shared_ptr<const attn::Trace>>();
+  const attn::Expected<attn::Trace> reference = attn::run(scenario);
+  ASSERT_TRUE(reference.ok());
+  for (int h = 0; h < 8; ++h) EXPECT_EQ(trace->head[h].weights, reference->head[h].weights);
+}
+
+TEST(LiveEngine, ReportsRefusedInputWithItsField) {
+  attn::ui::LiveEngine engine;
+  QSignalSpy failed(&engine, &attn::ui::LiveEngine::failed);
+  engine.request(sentence("   ", 4));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !engine.busy(); }));
+  ASSERT_EQ(failed.count(), 1);
+  const auto error = failed.at(0).at(0).value<attn::Error>();
+  EXPECT_EQ(error.field, attn::InputField::Source);
+  EXPECT_FALSE(error.message.empty());
+}
+
+}  // namespace
