@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--sanitize" ]; then
   scripts/setup.sh build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTN_SANITIZE=ON \
-    -DATTN_BUILD_APP=OFF -DATTN_BUILD_BENCH=OFF
+    -DATTN_BUILD_UI=OFF -DATTN_BUILD_APP=OFF -DATTN_BUILD_BENCH=OFF
   # Any report fails the run: UBSan is built with -fno-sanitize-recover, ASan stops on error.
   export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"

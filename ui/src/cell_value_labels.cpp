@@ -9,7 +9,7 @@
 namespace attn::ui {
 
 CellValueLabels::CellValueLabels(HeatmapPanel* panel)
-    : QCPLayerable(panel, QStringLiteral("overlay")), panel_(panel) {}
+    : QCPLayerable(panel, QStringLiteral("main")), panel_(panel) {}
 
 bool CellValueLabels::fits(double cell_width, double cell_height) const {
   const QFontMetricsF metrics(panel_->xAxis->tickLabelFont());
@@ -22,6 +22,18 @@ void CellValueLabels::applyDefaultAntialiasingHint(QCPPainter* painter) const {
 }
 
 QRect CellValueLabels::clipRect() const { return panel_->axisRect()->rect(); }
+
+const QStaticText& CellValueLabels::textFor(double value) {
+  const int hundredths = static_cast<int>(std::lround(value * 100));
+  auto it = texts_.find(hundredths);
+  if (it == texts_.end()) {
+    QStaticText text(QString::number(hundredths / 100.0, 'f', 2));
+    text.setTextFormat(Qt::PlainText);
+    text.prepare(QTransform(), texts_font_);
+    it = texts_.insert(hundredths, text);
+  }
+  return *it;
+}
 
 void CellValueLabels::draw(QCPPainter* painter) {
   drew_values_ = false;
@@ -36,17 +48,22 @@ void CellValueLabels::draw(QCPPainter* painter) {
   const QCPColorMap* map = panel_->colorMap();
   QCPColorGradient gradient = map->gradient();
   const QCPRange range = map->dataRange();
-  painter->setFont(x->tickLabelFont());
+  if (texts_font_ != x->tickLabelFont()) {
+    texts_.clear();
+    texts_font_ = x->tickLabelFont();
+  }
+  painter->setFont(texts_font_);
   for (Eigen::Index r = 0; r < values.rows(); ++r) {
     for (Eigen::Index c = 0; c < values.cols(); ++c) {
       const double value = values(r, c);
       const QPointF centre(x->coordToPixel(double(c)), y->coordToPixel(double(r)));
-      const QRectF cell(centre.x() - cell_width / 2, centre.y() - cell_height / 2, cell_width,
-                        cell_height);
       QRgb rgb = 0;
       gradient.colorize(&value, range, &rgb, 1);
       painter->setPen(readable_text_color(QColor::fromRgb(rgb)));
-      painter->drawText(cell, Qt::AlignCenter, QString::number(value, 'f', 2));
+      const QStaticText& text = textFor(value);
+      const QSizeF size = text.size();
+      painter->drawStaticText(
+          QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), text);
     }
   }
   drew_values_ = true;

@@ -4,6 +4,8 @@ namespace attn::ui {
 
 ColorBar::ColorBar(QWidget* parent) : QCustomPlot(parent) {
   setBufferDevicePixelRatio(devicePixelRatioF());
+  // The plot paints every pixel from its buffer: nothing beneath it needs repainting.
+  setAttribute(Qt::WA_OpaquePaintEvent);
   plotLayout()->clear();
   scale_ = new QCPColorScale(this);
   scale_->setType(QCPAxis::atRight);

@@ -11,7 +11,7 @@ namespace {
 
 QCPItemRect* make_outline(QCustomPlot* plot) {
   auto* rect = new QCPItemRect(plot);
-  rect->setLayer(QStringLiteral("overlay"));
+  rect->setLayer(QStringLiteral("main"));
   // Orange-red reads against every gradient offered, light or dark end.
   rect->setPen(QPen(QColor(255, 80, 40), 2.5));
   rect->setBrush(Qt::NoBrush);
@@ -24,6 +24,10 @@ QCPItemRect* make_outline(QCustomPlot* plot) {
 
 HeatmapPanel::HeatmapPanel(QWidget* parent) : QCustomPlot(parent) {
   setMouseTracking(true);
+  // The plot paints every pixel from its buffer: nothing beneath it needs repainting.
+  setAttribute(Qt::WA_OpaquePaintEvent);
+  // One paint buffer instead of two: nothing here is redrawn on its own.
+  layer(QStringLiteral("overlay"))->setMode(QCPLayer::lmLogical);
   setMinimumSize(80, 80);
   setBufferDevicePixelRatio(devicePixelRatioF());
 
@@ -107,6 +111,7 @@ void HeatmapPanel::setHighlight(int row, int column) {
 }
 
 void HeatmapPanel::setSelected(bool selected) {
+  if (selected == selected_) return;
   selected_ = selected;
   applyPalette();
 }
@@ -131,7 +136,9 @@ QString HeatmapPanel::toolTipForCell(int row, int column) const {
       .arg(double(content_.values(row, column)), 0, 'f', 2);
 }
 
-void HeatmapPanel::refresh() { replot(QCustomPlot::rpImmediateRefresh); }
+// Renders into the paint buffer now; the widget shows it in the next paint, which Qt merges
+// for all panels into one window update.
+void HeatmapPanel::refresh() { replot(QCustomPlot::rpRefreshHint); }
 
 void HeatmapPanel::mouseMoveEvent(QMouseEvent* event) {
   QCustomPlot::mouseMoveEvent(event);

@@ -219,7 +219,7 @@ void HeatmapView::applyColors() {
 void HeatmapView::refreshAll() {
   for (HeatmapPanel* panel : panels_) panel->refresh();
   focus_panel_->refresh();
-  color_bar_->replot(QCustomPlot::rpImmediateRefresh);
+  color_bar_->replot(QCustomPlot::rpRefreshHint);
 }
 
 void HeatmapView::layoutGrid() {

@@ -3,11 +3,14 @@
 #include <QElapsedTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "attn/threading.h"
 #include "attn/tokenizer.h"
 
 namespace attn::ui {
 
 LiveEngine::LiveEngine(QObject* parent) : QObject(parent) {
+  // Inline runs are small; threads spinning after them would slow the redraw that follows.
+  attn::use_only_this_thread_for_engine_runs();
   debounce_.setSingleShot(true);
   debounce_.setInterval(0);  // coalesce edits from one event-loop pass, add no latency
   connect(&debounce_, &QTimer::timeout, this, &LiveEngine::startPending);

@@ -1,10 +1,29 @@
 #include "attn_ui/token_ticker.h"
 
 #include <QFontMetricsF>
+#include <QHash>
 #include <algorithm>
 #include <cmath>
 
 namespace attn::ui {
+namespace {
+
+// Label widths by font and text. Every panel shows the same tokens and most survive a keystroke,
+// so each is shaped once rather than once per panel per edit. UI thread only.
+double label_width(const QFont& font, const QFontMetricsF& metrics, const QString& label) {
+  static QHash<QString, double> widths;
+  static QString widths_font;
+  const QString font_key = font.key();
+  if (font_key != widths_font || widths.size() > 20000) {
+    widths.clear();
+    widths_font = font_key;
+  }
+  auto it = widths.constFind(label);
+  if (it != widths.constEnd()) return *it;
+  return *widths.insert(label, metrics.horizontalAdvance(label));
+}
+
+}  // namespace
 
 TokenTicker::TokenTicker(QCPAxis* axis, QStringList labels)
     : axis_(axis), labels_(std::move(labels)) {
@@ -40,9 +59,13 @@ void TokenTicker::generate(const QCPRange& range, const QLocale&, QChar, int,
   const QFontMetricsF metrics(axis_->tickLabelFont());
   double spacing = metrics.height();
   if (horizontal) {
-    double widest = 0;
-    for (const QString& label : labels_)
-      widest = std::max(widest, metrics.horizontalAdvance(label));
+    if (widest_label_ < 0 || measured_font_ != axis_->tickLabelFont()) {
+      measured_font_ = axis_->tickLabelFont();
+      widest_label_ = 0;
+      for (const QString& label : labels_)
+        widest_label_ = std::max(widest_label_, label_width(measured_font_, metrics, label));
+    }
+    const double widest = widest_label_;
     const bool fits_flat = widest + metrics.averageCharWidth() <= cell;
     axis_->setTickLabelRotation(fits_flat ? 0 : -90);
     if (fits_flat) spacing = widest + metrics.averageCharWidth();

@@ -2,6 +2,9 @@
 
 #include <qcustomplot.h>
 
+#include <QHash>
+#include <QStaticText>
+
 namespace attn::ui {
 
 class HeatmapPanel;
@@ -23,8 +26,15 @@ class CellValueLabels : public QCPLayerable {
   QRect clipRect() const override;
 
  private:
+  /// The laid-out text for a value shown with two decimals (0.00 … 1.00 and beyond).
+  const QStaticText& textFor(double value);
+
   HeatmapPanel* panel_;
   bool drew_values_ = false;
+  // Laying text out costs far more than drawing it; weights shown to two decimals take about
+  // a hundred distinct strings, so each is laid out once per font.
+  QHash<int, QStaticText> texts_;
+  QFont texts_font_;
 };
 
 }  // namespace attn::ui

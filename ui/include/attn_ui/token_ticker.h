@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <QFont>
 #include <QStringList>
 
 namespace attn::ui {
@@ -27,6 +28,9 @@ class TokenTicker : public QCPAxisTicker {
   QCPAxis* axis_;
   QStringList labels_;
   int stride_ = 1;
+  // Measuring text shapes it, which costs microseconds a label: measured once per font.
+  QFont measured_font_;
+  double widest_label_ = -1;
 };
 
 }  // namespace attn::ui
