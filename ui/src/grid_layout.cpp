@@ -37,4 +37,29 @@ QVector<QRectF> grid_cells(int count, const QRectF& area, GridShape shape, doubl
   return cells;
 }
 
+QVector<PanelSlot> grid_slots(int count, const QRectF& area, int n_q, int n_k, LabelGutters gutters,
+                              double spacing) {
+  QVector<PanelSlot> placed;
+  if (count <= 0) return placed;
+  const QSizeF inner(std::max(1.0, area.width() - gutters.left),
+                     std::max(1.0, area.height() - gutters.bottom));
+  const GridShape shape = best_grid_shape(count, inner, n_q, n_k);
+  const double width =
+      std::max(1.0, (inner.width() - spacing * (shape.columns - 1)) / shape.columns);
+  const double height = std::max(1.0, (inner.height() - spacing * (shape.rows - 1)) / shape.rows);
+  for (int i = 0; i < count; ++i) {
+    const int row = i / shape.columns;
+    const int column = i % shape.columns;
+    PanelSlot slot;
+    slot.row_labels = column == 0;
+    slot.column_labels = i + shape.columns >= count;  // no panel below
+    const double left = area.left() + (column == 0 ? 0 : gutters.left + column * (width + spacing));
+    const double top = area.top() + row * (height + spacing);
+    slot.rect = QRectF(left, top, width + (slot.row_labels ? gutters.left : 0),
+                       height + (slot.column_labels ? gutters.bottom : 0));
+    placed.append(slot);
+  }
+  return placed;
+}
+
 }  // namespace attn::ui

@@ -88,6 +88,27 @@ void HeatmapPanel::setShowAxisTitles(bool show) {
   updateAxisTitles();
 }
 
+void HeatmapPanel::setTokenLabelsShown(bool rows, bool columns) {
+  yAxis->setTickLabels(rows);
+  xAxis->setTickLabels(columns);
+}
+
+QSizeF HeatmapPanel::labelGutters(const QFont& font, const QStringList& row_labels,
+                                  const QStringList& column_labels, double cell_width) {
+  const QFontMetricsF metrics(font);
+  const auto widest = [&](const QStringList& labels) {
+    double w = 0;
+    for (const QString& label : labels)
+      w = std::max(w, metrics.horizontalAdvance(TokenTicker::elide(label)));
+    return w;
+  };
+  // Axis padding, tick length and tick-label padding around the text, as set up above.
+  constexpr double kAround = 12;
+  const double column_width = widest(column_labels);
+  const bool upright = column_width + metrics.averageCharWidth() > cell_width;
+  return {widest(row_labels) + kAround, (upright ? column_width : metrics.height()) + kAround};
+}
+
 void HeatmapPanel::updateAxisTitles() {
   xAxis->setLabel(show_axis_titles_ ? content_.column_axis_title : QString());
   yAxis->setLabel(show_axis_titles_ ? content_.row_axis_title : QString());
@@ -182,14 +203,15 @@ void HeatmapPanel::updateLayout() {
   const double n_k = double(content_.values.cols());
   if (n_q == 0 || n_k == 0) return;
   const QRect rect = axisRect()->rect();
-  const double cell = std::min(rect.width() / n_k, rect.height() / n_q);
+  double cell = std::min(rect.width() / n_k, rect.height() / n_q);
+  if (cell_limit_ > 0) cell = std::min(cell, cell_limit_);
   const int spare_width = std::max(0, rect.width() - int(cell * n_k));
   const int spare_height = std::max(0, rect.height() - int(cell * n_q));
   if (spare_width < 2 && spare_height < 2) return;
   // The spare room goes around the whole panel, so the title stays on top of its heatmap.
-  plotLayout()->setMargins(QMargins(spare_width / 2, spare_height / 2,
-                                    spare_width - spare_width / 2,
-                                    spare_height - spare_height / 2));
+  const int left = centred_ ? spare_width / 2 : 0;
+  const int top = centred_ ? spare_height / 2 : 0;
+  plotLayout()->setMargins(QMargins(left, top, spare_width - left, spare_height - top));
   // Twice: the first pass thins the token labels for the old cell size, the second for the new.
   QCustomPlot::updateLayout();
   QCustomPlot::updateLayout();

@@ -118,6 +118,7 @@ void HeatmapView::ensurePanelCount(int count) {
     const int index = panelCount();
     panel->setObjectName(QStringLiteral("panel%1").arg(index));
     panel->setShowNumbers(show_numbers_);
+    panel->setCentred(false);
     panel->show();
     connect(panel, &HeatmapPanel::clicked, this, [this, panel] {
       for (int i = 0; i < panelCount(); ++i) {
@@ -222,12 +223,40 @@ void HeatmapView::refreshAll() {
   color_bar_->replot(QCustomPlot::rpRefreshHint);
 }
 
+QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area) {
+  QVector<QRectF> rects;
+  if (panels_.empty() || !trace_) return rects;
+  const int n_q = trace_->n_q();
+  const int n_k = trace_->n_k();
+  // Cell width without gutters decides whether key labels stand upright; close enough.
+  const GridShape rough = best_grid_shape(panelCount(), area.size(), n_q, n_k);
+  const double rough_cell =
+      std::min(area.width() / rough.columns / n_k, area.height() / rough.rows / n_q);
+  const PanelContent& content = panels_.front()->content();
+  const QSizeF gutters = HeatmapPanel::labelGutters(panels_.front()->font(), content.row_labels,
+                                                    content.column_labels, rough_cell);
+  const QVector<PanelSlot> placed =
+      grid_slots(panelCount(), area, n_q, n_k, {gutters.width(), gutters.height()}, kPanelSpacing);
+  // The same cell size everywhere: what an unlabelled panel's heatmap has room for.
+  const PanelSlot& first = placed.front();
+  const double width = first.rect.width() - (first.row_labels ? gutters.width() : 0);
+  const double height = first.rect.height() - (first.column_labels ? gutters.height() : 0);
+  const double title = QFontMetricsF(panels_.front()->font()).height() + 8;
+  // Padding, tick marks and the empty label band QCustomPlot keeps on an unlabelled side.
+  const double kAxisFrame = QFontMetricsF(panels_.front()->font()).height() + 12;
+  const double cell =
+      std::max(1.0, std::min((width - kAxisFrame) / n_k, (height - title - kAxisFrame) / n_q));
+  for (int i = 0; i < placed.size(); ++i) {
+    panels_[i]->setTokenLabelsShown(placed[i].row_labels, placed[i].column_labels);
+    panels_[i]->setCellLimit(cell);
+    rects.append(placed[i].rect);
+  }
+  return rects;
+}
+
 void HeatmapView::layoutGrid() {
-  if (panels_.empty() || !trace_) return;
-  const QRectF area(QPointF(0, 0), QSizeF(grid_area_->size()));
-  const GridShape shape = best_grid_shape(panelCount(), area.size(), trace_->n_q(), trace_->n_k());
-  const QVector<QRectF> cells = grid_cells(panelCount(), area, shape, kPanelSpacing);
-  for (int i = 0; i < panelCount(); ++i) panels_[i]->setGeometry(cells[i].toAlignedRect());
+  const QVector<QRectF> rects = arrangeGrid(QRectF(QPointF(0, 0), QSizeF(grid_area_->size())));
+  for (int i = 0; i < rects.size(); ++i) panels_[i]->setGeometry(rects[i].toAlignedRect());
 }
 
 bool HeatmapView::eventFilter(QObject* watched, QEvent* event) {
@@ -245,11 +274,10 @@ void HeatmapView::renderFigure(QCPPainter* painter, const QSize& size, FigurePar
   const QRectF area(0, 0, std::max(1, size.width() - kColorBarWidth), size.height());
   if (part == FigurePart::Focused) {
     draw_plot(painter, focus_panel_, area);
-  } else if (trace_ && !panels_.empty()) {
-    const GridShape shape =
-        best_grid_shape(panelCount(), area.size(), trace_->n_q(), trace_->n_k());
-    const QVector<QRectF> cells = grid_cells(panelCount(), area, shape, kPanelSpacing);
-    for (int i = 0; i < panelCount(); ++i) draw_plot(painter, panels_[i], cells[i]);
+  } else {
+    const QVector<QRectF> rects = arrangeGrid(area);
+    for (int i = 0; i < rects.size(); ++i) draw_plot(painter, panels_[i], rects[i]);
+    layoutGrid();  // back to the screen's own labels and cell size
   }
   draw_plot(painter, color_bar_, QRectF(area.right(), 0, kColorBarWidth, size.height()));
   // Give the on-screen widgets their own layout back.

@@ -16,4 +16,24 @@ GridShape best_grid_shape(int count, const QSizeF& area, int n_q, int n_k);
 /// The rectangles of `count` panels laid out row by row in `area`, `spacing` apart.
 QVector<QRectF> grid_cells(int count, const QRectF& area, GridShape shape, double spacing);
 
+/// Room the token labels take: beside the first column (query labels) and under the lowest
+/// panel of each column (key labels).
+struct LabelGutters {
+  double left = 0;
+  double bottom = 0;
+};
+
+/// One panel's place in a grid with shared axes, and which of its labels it shows.
+struct PanelSlot {
+  QRectF rect;
+  bool row_labels = false;     ///< first column: query labels on its left
+  bool column_labels = false;  ///< nothing below it: key labels underneath
+};
+
+/// A facet grid as in a small-multiples chart: panels the same size, query labels only in the
+/// first column and key labels only under the lowest panel of each column, each slot that shows
+/// labels widened or heightened by its gutter so the heatmaps themselves stay equal.
+QVector<PanelSlot> grid_slots(int count, const QRectF& area, int n_q, int n_k, LabelGutters gutters,
+                              double spacing);
+
 }  // namespace attn::ui

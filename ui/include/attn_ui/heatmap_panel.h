@@ -41,6 +41,19 @@ class HeatmapPanel : public QCustomPlot {
   void setColorRange(const QCPRange& range);
   void setShowNumbers(bool show);
   void setShowAxisTitles(bool show);
+  /// Whether the query labels (left) and key labels (bottom) are drawn; a grid shows them on
+  /// its edges only.
+  void setTokenLabelsShown(bool rows, bool columns);
+  /// Room the labels need beside and under the heatmap at this panel's font, for a grid to
+  /// reserve: widest query label, and key labels flat or upright for this cell width.
+  /// Largest cell side in pixels (0: as large as fits). A grid gives every panel the same
+  /// limit so that all heatmaps come out the same size, labelled or not.
+  void setCellLimit(double pixels) { cell_limit_ = pixels; }
+  /// Centre the heatmap in the spare room (a single large panel) or keep it at the top left
+  /// (grid panels, so that rows and columns of a grid line up).
+  void setCentred(bool centred) { centred_ = centred; }
+  static QSizeF labelGutters(const QFont& font, const QStringList& row_labels,
+                             const QStringList& column_labels, double cell_width);
   /// Outline this query row and/or key column; -1 for none.
   void setHighlight(int row, int column);
   int highlightedRow() const { return highlight_row_; }
@@ -85,6 +98,8 @@ class HeatmapPanel : public QCustomPlot {
   int highlight_column_ = -1;
   bool show_axis_titles_ = false;
   bool selected_ = false;
+  double cell_limit_ = 0;
+  bool centred_ = true;
 };
 
 }  // namespace attn::ui

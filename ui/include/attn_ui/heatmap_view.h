@@ -1,10 +1,12 @@
 #pragma once
 
+#include <QVector>
 #include <QWidget>
 #include <memory>
 #include <vector>
 
 #include "attn/trace.h"
+#include "attn_ui/grid_layout.h"
 
 class QSplitter;
 class QCPPainter;
@@ -73,6 +75,8 @@ class HeatmapView : public QWidget {
 
  private:
   void ensurePanelCount(int count);
+  /// Places the grid panels in `area` (widget or export), labels and cell size included.
+  QVector<QRectF> arrangeGrid(const QRectF& area);
   void layoutGrid();
   void applyColors();
   void refreshAll();

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Takes a screenshot of the real window under Xvfb, as a person would see it.
+#   scripts/screenshot.sh OUT.png [attnviz options...]      e.g. --example love-zh-en
+# Uses a throwaway settings folder, so your own settings are neither used nor changed.
+# Needs xvfb, xauth and imagemagick (installed here if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="$(realpath -m "$1")"
+shift
+missing=()
+for package in xvfb xauth imagemagick; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+scripts/setup.sh build >/dev/null
+config="$(mktemp -d)"
+trap 'rm -rf "$config"' EXIT
+if [ -n "${ATTNVIZ_SETTINGS:-}" ]; then  # an INI file to start from (heads, mode, …)
+  mkdir -p "$config/attnviz" && cp "$ATTNVIZ_SETTINGS" "$config/attnviz/attnviz.conf"
+fi
+XDG_CONFIG_HOME="$config" xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
+  build/app/attnviz "$@" &
+  app=$!
+  sleep "${ATTNVIZ_SHOT_DELAY:-3}"
+  import -window root "'"$out"'"
+  kill $app' _ "$@"
+echo "wrote $out"
