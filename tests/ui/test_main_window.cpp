@@ -91,10 +91,17 @@ TEST(MainWindow, CrossModeShowsTargetRowsAgainstSourceColumns) {
   HeatmapPanel* panel = view.panel(0);
   EXPECT_EQ(panel->content().values.rows(), 4);  // n_target
   EXPECT_EQ(panel->content().values.cols(), 3);  // n_source
-  // The labels drawn: target tokens down the left, source tokens along the bottom.
-  panel->replot();
+  // The labels drawn: target tokens down the left of the first column, source tokens under
+  // the lowest panel (the grid shares its axes), and both on the large focused panel.
+  HeatmapPanel* lowest = view.panel(view.panelCount() - 1);
+  for (HeatmapPanel* p : {panel, lowest, view.focusedPanel()}) p->replot();
   EXPECT_EQ(panel->yAxis->tickVectorLabels(), (QVector<QString>{"I", "love", "you", "too"}));
-  EXPECT_EQ(panel->xAxis->tickVectorLabels(), (QVector<QString>{"我", "爱", "你"}));
+  EXPECT_TRUE(panel->yAxis->tickLabels());
+  EXPECT_TRUE(lowest->xAxis->tickLabels());
+  EXPECT_EQ(lowest->xAxis->tickVectorLabels(), (QVector<QString>{"我", "爱", "你"}));
+  EXPECT_EQ(view.focusedPanel()->yAxis->tickVectorLabels(),
+            (QVector<QString>{"I", "love", "you", "too"}));
+  EXPECT_EQ(view.focusedPanel()->xAxis->tickVectorLabels(), (QVector<QString>{"我", "爱", "你"}));
   EXPECT_EQ(view.focusedPanel()->yAxis->label(), QStringLiteral("queries (target)"));
   EXPECT_EQ(view.focusedPanel()->xAxis->label(), QStringLiteral("keys (source)"));
 }

@@ -126,6 +126,25 @@ TEST(GridLayout, PicksTheShapeWithTheLargestCells) {
   EXPECT_DOUBLE_EQ(cells[4].width(), 100);
 }
 
+TEST(GridLayout, SharedAxesPutLabelsOnTheOuterEdgesOnly) {
+  // 5 panels in 3 columns: the first column has query labels; panels with nothing below them
+  // (3, 4 in the last row and 2 above an empty slot) have key labels.
+  const QVector<attn::ui::PanelSlot> placed =
+      attn::ui::grid_slots(5, QRectF(0, 0, 340, 240), 10, 10, attn::ui::LabelGutters{40, 30}, 0);
+  ASSERT_EQ(placed.size(), 5);
+  const QVector<bool> rows{placed[0].row_labels, placed[1].row_labels, placed[2].row_labels,
+                           placed[3].row_labels, placed[4].row_labels};
+  const QVector<bool> columns{placed[0].column_labels, placed[1].column_labels,
+                              placed[2].column_labels, placed[3].column_labels,
+                              placed[4].column_labels};
+  EXPECT_EQ(rows, (QVector<bool>{true, false, false, true, false}));
+  EXPECT_EQ(columns, (QVector<bool>{false, false, true, true, true}));
+  // Gutters widen and heighten the labelled slots; the heatmap room is the same everywhere.
+  EXPECT_DOUBLE_EQ(placed[0].rect.width(), placed[1].rect.width() + 40);
+  EXPECT_DOUBLE_EQ(placed[3].rect.height(), placed[0].rect.height() + 30);
+  EXPECT_DOUBLE_EQ(placed[1].rect.left(), 40 + placed[1].rect.width());
+}
+
 TEST(SettingsPanel, OffersOnlyHeadCountsThatDivideDModel) {
   EXPECT_EQ(attn::ui::SettingsPanel::headChoices(64), (QList<int>{1, 2, 4, 8, 16, 32, 64}));
   EXPECT_EQ(attn::ui::SettingsPanel::headChoices(12), (QList<int>{1, 2, 3, 4, 6, 12}));
