@@ -92,6 +92,22 @@ TEST(HeatmapPanel, CellsAreSquareAndCrisp) {
   EXPECT_NEAR(cell_width, cell_height, 2.0);
 }
 
+TEST(HeatmapPanel, FollowsADarkPalette) {
+  HeatmapPanel panel;
+  QPalette dark;
+  dark.setColor(QPalette::Window, QColor(30, 30, 30));
+  dark.setColor(QPalette::WindowText, QColor(230, 230, 230));
+  dark.setColor(QPalette::Base, QColor(20, 20, 20));
+  panel.setPalette(dark);
+  panel.resize(300, 300);
+  panel.setContent(square_content(3));
+  EXPECT_EQ(panel.xAxis->tickLabelColor(), QColor(230, 230, 230));
+  EXPECT_EQ(panel.yAxis->basePen().color(), QColor(230, 230, 230));
+  // The area outside the heatmap is painted in the palette's window colour.
+  const QImage image = panel.toPixmap(300, 300).toImage();
+  EXPECT_EQ(image.pixelColor(2, 2), QColor(30, 30, 30));
+}
+
 TEST(HeatmapPanel, TooltipNamesHeadQueryKeyAndWeight) {
   HeatmapPanel panel;
   attn::ui::PanelContent content;

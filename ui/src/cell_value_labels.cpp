@@ -53,6 +53,7 @@ void CellValueLabels::draw(QCPPainter* painter) {
     texts_font_ = x->tickLabelFont();
   }
   painter->setFont(texts_font_);
+  const bool on_screen = painter->paintEngine()->type() == QPaintEngine::Raster;
   for (Eigen::Index r = 0; r < values.rows(); ++r) {
     for (Eigen::Index c = 0; c < values.cols(); ++c) {
       const double value = values(r, c);
@@ -60,6 +61,13 @@ void CellValueLabels::draw(QCPPainter* painter) {
       QRgb rgb = 0;
       gradient.colorize(&value, range, &rgb, 1);
       painter->setPen(readable_text_color(QColor::fromRgb(rgb)));
+      if (!on_screen) {
+        // SVG and PDF: plain text, placed exactly (static text is laid out for the screen).
+        const QRectF cell(centre.x() - cell_width / 2, centre.y() - cell_height / 2, cell_width,
+                          cell_height);
+        painter->drawText(cell, Qt::AlignCenter, QString::number(value, 'f', 2));
+        continue;
+      }
       const QStaticText& text = textFor(value);
       const QSizeF size = text.size();
       painter->drawStaticText(
