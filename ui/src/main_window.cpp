@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -256,7 +257,8 @@ void MainWindow::restoreSettings() {
       settings_->value(QStringLiteral("view/fixed_range"), false).toBool());
   view_->setFocusedHead(
       settings_->value(QStringLiteral("view/focused_head"), HeatmapView::kMeanPanel).toInt());
-  restoreGeometry(settings_->value(QStringLiteral("window/geometry")).toByteArray());
+  if (!restoreGeometry(settings_->value(QStringLiteral("window/geometry")).toByteArray()))
+    fitToScreen();
   restoreState(settings_->value(QStringLiteral("window/state")).toByteArray());
   view_->splitter()->restoreState(
       settings_->value(QStringLiteral("window/splitter")).toByteArray());
@@ -266,6 +268,16 @@ void MainWindow::restoreSettings() {
   export_options_.scale =
       std::clamp(settings_->value(QStringLiteral("export/scale"), 2.0).toDouble(), 1.0, 4.0);
   last_export_dir_ = settings_->value(QStringLiteral("export/dir")).toString();
+}
+
+void MainWindow::fitToScreen() {
+  const QScreen* screen = QGuiApplication::primaryScreen();
+  if (screen == nullptr) return;
+  const QRect available = screen->availableGeometry();
+  // First start: most of the screen, because every head wants room.
+  const QSize size = (available.size() * 0.92).boundedTo(QSize(1920, 1200));
+  resize(size);
+  move(available.center() - QPoint(size.width() / 2, size.height() / 2));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

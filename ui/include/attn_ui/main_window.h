@@ -51,6 +51,7 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void restoreSettings();
+  void fitToScreen();
   void onScenarioChanged();
   void onTrace(std::shared_ptr<const attn::Trace> trace);
   void onFailed(const attn::Error& error);
