@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QTest>
+#include <QToolTip>
 
 #include "attn/toy_model.h"
 #include "attn_ui/heatmap_panel.h"
@@ -132,6 +133,33 @@ TEST(MainWindow, InvalidEntryShowsItsMessageAndKeepsTheLastGoodResult) {
   settle(*f.window);
   EXPECT_TRUE(settings->errorText(attn::InputField::Target).isEmpty());
   EXPECT_EQ(f.window->heatmapView()->trace()->n_q(), 1);
+}
+
+TEST(MainWindow, TooManyTokensAreRefusedUnderTheSourceWithoutLosingTheText) {
+  WindowFixture f;
+  type_source(*f.window, QStringLiteral("short and good"));
+  const std::shared_ptr<const attn::Trace> good = f.window->heatmapView()->trace();
+  QStringList words;
+  for (int i = 0; i < 5000; ++i) words << QStringLiteral("w");
+  const QString pasted = words.join(QLatin1Char(' '));
+  f.window->settingsPanel()->sourceEdit()->setText(pasted);  // a paste
+  settle(*f.window);
+  const QString message = f.window->settingsPanel()->errorText(attn::InputField::Source);
+  EXPECT_TRUE(message.contains(QStringLiteral("4096"))) << message.toStdString();
+  EXPECT_EQ(f.window->heatmapView()->trace(), good);
+  EXPECT_EQ(f.window->settingsPanel()->sourceEdit()->text(), pasted);
+}
+
+TEST(MainWindow, HoveringACellShowsItsTooltip) {
+  WindowFixture f;
+  type_source(*f.window, QStringLiteral("it was the animal"));
+  HeatmapPanel* panel = f.window->heatmapView()->panel(1);
+  const QPoint cell(qRound(panel->xAxis->coordToPixel(3)), qRound(panel->yAxis->coordToPixel(0)));
+  QTest::mouseMove(panel, cell);
+  const float weight = f.window->heatmapView()->trace()->head[1].weights(0, 3);
+  EXPECT_EQ(
+      QToolTip::text(),
+      QStringLiteral("head 2 · query 'it' → key 'animal': %1").arg(double(weight), 0, 'f', 2));
 }
 
 TEST(MainWindow, ClickingAPanelFocusesIt) {

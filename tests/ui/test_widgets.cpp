@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "attn/toy_model.h"
+#include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/grid_layout.h"
 #include "attn_ui/heatmap_panel.h"
@@ -159,6 +160,21 @@ TEST(GridLayout, SharedAxesPutLabelsOnTheOuterEdgesOnly) {
   EXPECT_DOUBLE_EQ(placed[0].rect.width(), placed[1].rect.width() + 40);
   EXPECT_DOUBLE_EQ(placed[3].rect.height(), placed[0].rect.height() + 30);
   EXPECT_DOUBLE_EQ(placed[1].rect.left(), 40 + placed[1].rect.width());
+}
+
+TEST(ExportImageDialog, OffersGridOrFocusedHeadAtTheirOnScreenSizes) {
+  attn::ui::ExportImageDialog dialog({attn::ui::FigurePart::Grid, QSize(), 2.0}, QSize(900, 700),
+                                     QSize(500, 450));
+  attn::ui::ImageExportOptions options = dialog.options();
+  EXPECT_EQ(options.part, attn::ui::FigurePart::Grid);
+  EXPECT_EQ(options.size, QSize(900, 700));
+  EXPECT_DOUBLE_EQ(options.scale, 2.0);
+  auto* part = dialog.findChild<QComboBox*>();
+  ASSERT_NE(part, nullptr);
+  part->setCurrentIndex(1);  // the focused head: its own size
+  options = dialog.options();
+  EXPECT_EQ(options.part, attn::ui::FigurePart::Focused);
+  EXPECT_EQ(options.size, QSize(500, 450));
 }
 
 TEST(SettingsPanel, OffersOnlyHeadCountsThatDivideDModel) {
