@@ -26,14 +26,18 @@ void run_and_check(const attn::ToyModel& model, const attn::Scenario& s, benchma
 }
 
 void BM_EngineWarm(benchmark::State& state) {
-  const attn::Scenario s = scenario_of(state.range(0), state.range(1), state.range(2));
+  const attn::Scenario s =
+      scenario_of(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+                  static_cast<int>(state.range(2)));
   const attn::ToyModel model;
   run_and_check(model, s, state);  // make the parameters outside the timed loop
   for (auto _ : state) run_and_check(model, s, state);
 }
 
 void BM_EngineCold(benchmark::State& state) {
-  const attn::Scenario s = scenario_of(state.range(0), state.range(1), state.range(2));
+  const attn::Scenario s =
+      scenario_of(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)),
+                  static_cast<int>(state.range(2)));
   for (auto _ : state) run_and_check(attn::ToyModel(), s, state);
 }
 

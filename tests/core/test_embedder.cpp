@@ -62,7 +62,7 @@ TEST(PositionalEncoding, HandComputedValues) {
   // pos 0: sin 0, cos 0, sin 0, cos 0. pos 1: frequencies 1 and 10000^(-2/4) = 0.01.
   Matrix expected(2, 4);
   expected << 0, 1, 0, 1,  //
-      std::sin(1.0), std::cos(1.0), std::sin(0.01), std::cos(0.01);
+      std::sin(1.0f), std::cos(1.0f), std::sin(0.01f), std::cos(0.01f);
   EXPECT_MATRIX_NEAR(pe, expected, 1e-7);
 }
 

@@ -81,8 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
         ReferenceCase{Mode::Cross, ScoreFunction::ScaledDot, MaskKind::None, 4, 1},
         ReferenceCase{Mode::Cross, ScoreFunction::Additive, MaskKind::Padding, 2, 1},
         ReferenceCase{Mode::MultiHead, ScoreFunction::ScaledDot, MaskKind::None, 32, 1}),
-    [](const ::testing::TestParamInfo<ReferenceCase>& info) {
-      const ReferenceCase& c = info.param;
+    [](const ::testing::TestParamInfo<ReferenceCase>& param_info) {
+      const ReferenceCase& c = param_info.param;
       std::string name = std::string(to_string(c.mode)) + "_" + std::string(to_string(c.score)) +
                          "_" + std::string(to_string(c.mask)) + "_h" + std::to_string(c.heads);
       return name + (c.temperature == 1.0f ? "" : "_tempered");

@@ -55,7 +55,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "invalid UTF-8 at byte 0 (0xED: overlong, surrogate or out of range)"},
         BadCase{"AboveMaxCodePoint", "\xF4\x90\x80\x80",
                 "invalid UTF-8 at byte 0 (0xF4: overlong, surrogate or out of range)"}),
-    [](const ::testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<BadCase>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 }  // namespace
 }  // namespace attn

@@ -146,8 +146,8 @@ TEST_P(BadTemperature, IsRefused) {
 INSTANTIATE_TEST_SUITE_P(ZeroNegativeNaNInfinite, BadTemperature,
                          ::testing::Values(0.0f, -1.0f, std::numeric_limits<float>::quiet_NaN(),
                                            std::numeric_limits<float>::infinity()),
-                         [](const ::testing::TestParamInfo<float>& info) {
-                           return std::string(kTemperatureCaseNames[info.index]);
+                         [](const ::testing::TestParamInfo<float>& param_info) {
+                           return std::string(kTemperatureCaseNames[param_info.index]);
                          });
 
 TEST(Validation, CustomMaskOfTheWrongShape) {

@@ -74,7 +74,8 @@ bool reference_visible(const MaskSpec& mask, int i, int j) {
 ReferenceResult reference_multi_head(const Matrix& x_query, const Matrix& x_key,
                                      const ModelParameters& parameters, int heads,
                                      const AttentionConfig& config) {
-  const int n_q = x_query.rows(), n_k = x_key.rows(), d_model = x_query.cols();
+  const int n_q = static_cast<int>(x_query.rows()), n_k = static_cast<int>(x_key.rows()),
+            d_model = static_cast<int>(x_query.cols());
   const int d_k = d_model / heads;
   ReferenceResult result;
   Eigen::MatrixXd concat = Eigen::MatrixXd::Zero(n_q, d_model);
