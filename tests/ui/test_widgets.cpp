@@ -135,12 +135,6 @@ TEST(GridLayout, PicksTheShapeWithTheLargestCells) {
   // 4 panels in a wide strip: one row.
   const attn::ui::GridShape wide = attn::ui::best_grid_shape(4, QSizeF(1600, 400), 10, 10);
   EXPECT_EQ(wide.columns, 4);
-  const QVector<QRectF> cells =
-      attn::ui::grid_cells(5, QRectF(0, 0, 306, 200), attn::ui::GridShape{3, 2}, 3);
-  ASSERT_EQ(cells.size(), 5);
-  EXPECT_DOUBLE_EQ(cells[1].left(), 103);
-  EXPECT_DOUBLE_EQ(cells[4].top(), 101.5);
-  EXPECT_DOUBLE_EQ(cells[4].width(), 100);
 }
 
 TEST(GridLayout, SharedAxesPutLabelsOnTheOuterEdgesOnly) {

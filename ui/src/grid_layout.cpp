@@ -23,20 +23,6 @@ GridShape best_grid_shape(int count, const QSizeF& area, int n_q, int n_k) {
   return best;
 }
 
-QVector<QRectF> grid_cells(int count, const QRectF& area, GridShape shape, double spacing) {
-  QVector<QRectF> cells;
-  if (count <= 0 || shape.columns <= 0 || shape.rows <= 0) return cells;
-  const double width = (area.width() - spacing * (shape.columns - 1)) / shape.columns;
-  const double height = (area.height() - spacing * (shape.rows - 1)) / shape.rows;
-  for (int i = 0; i < count; ++i) {
-    const int row = i / shape.columns;
-    const int column = i % shape.columns;
-    cells.append(QRectF(area.left() + column * (width + spacing),
-                        area.top() + row * (height + spacing), width, height));
-  }
-  return cells;
-}
-
 QVector<PanelSlot> grid_slots(int count, const QRectF& area, int n_q, int n_k, LabelGutters gutters,
                               double spacing) {
   QVector<PanelSlot> placed;

@@ -13,9 +13,6 @@ struct GridShape {
 /// The columns × rows that give `count` panels of n_q × n_k cells the largest cells in `area`.
 GridShape best_grid_shape(int count, const QSizeF& area, int n_q, int n_k);
 
-/// The rectangles of `count` panels laid out row by row in `area`, `spacing` apart.
-QVector<QRectF> grid_cells(int count, const QRectF& area, GridShape shape, double spacing);
-
 /// Room the token labels take: beside the first column (query labels) and under the lowest
 /// panel of each column (key labels).
 struct LabelGutters {
