@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "attn/toy_model.h"
+#include "attn_ui/cell_value_labels.h"
 #include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/grid_layout.h"
@@ -91,6 +92,25 @@ TEST(HeatmapPanel, CellsAreSquareAndCrisp) {
   const double cell_width = std::abs(panel.xAxis->coordToPixel(1) - panel.xAxis->coordToPixel(0));
   const double cell_height = std::abs(panel.yAxis->coordToPixel(1) - panel.yAxis->coordToPixel(0));
   EXPECT_NEAR(cell_width, cell_height, 2.0);
+}
+
+TEST(CellValueLabels, WriteTwoDecimalsOrACompactFormInNarrowerCells) {
+  using attn::ui::CellValueLabels;
+  EXPECT_EQ(CellValueLabels::format(0.4321, false), QStringLiteral("0.43"));
+  EXPECT_EQ(CellValueLabels::format(0.4321, true), QStringLiteral(".43"));
+  EXPECT_EQ(CellValueLabels::format(0.999, true), QStringLiteral("1"));
+  EXPECT_EQ(CellValueLabels::format(0.004, true), QStringLiteral(".00"));
+  HeatmapPanel panel;
+  auto* labels = panel.findChild<CellValueLabels*>();
+  ASSERT_NE(labels, nullptr);
+  const QFontMetricsF metrics(panel.xAxis->tickLabelFont());
+  const double tall = metrics.height() + 4;
+  const double full = metrics.horizontalAdvance(QStringLiteral("0.00")) + 4;
+  EXPECT_EQ(labels->styleFor(full, tall), CellValueLabels::Style::Full);
+  EXPECT_EQ(labels->styleFor(full - 2, tall), CellValueLabels::Style::Compact);
+  EXPECT_EQ(labels->styleFor(metrics.horizontalAdvance(QStringLiteral(".00")), tall),
+            CellValueLabels::Style::None);
+  EXPECT_EQ(labels->styleFor(full, metrics.height() - 1), CellValueLabels::Style::None);
 }
 
 TEST(HeatmapPanel, FollowsADarkPalette) {

@@ -11,10 +11,20 @@ namespace attn::ui {
 CellValueLabels::CellValueLabels(HeatmapPanel* panel)
     : QCPLayerable(panel, QStringLiteral("main")), panel_(panel) {}
 
-bool CellValueLabels::fits(double cell_width, double cell_height) const {
+QString CellValueLabels::format(double value, bool compact) {
+  QString text = QString::number(value, 'f', 2);
+  if (!compact) return text;
+  if (text == QLatin1String("1.00")) return QStringLiteral("1");
+  if (text.startsWith(QLatin1String("0."))) text.remove(0, 1);  // ".43", as in many papers
+  return text;
+}
+
+CellValueLabels::Style CellValueLabels::styleFor(double cell_width, double cell_height) const {
   const QFontMetricsF metrics(panel_->xAxis->tickLabelFont());
-  return cell_width >= metrics.horizontalAdvance(QStringLiteral("0.00")) + 4 &&
-         cell_height >= metrics.height() + 2;
+  if (cell_height < metrics.height() + 2) return Style::None;
+  if (cell_width >= metrics.horizontalAdvance(QStringLiteral("0.00")) + 4) return Style::Full;
+  if (cell_width >= metrics.horizontalAdvance(QStringLiteral(".00")) + 3) return Style::Compact;
+  return Style::None;
 }
 
 void CellValueLabels::applyDefaultAntialiasingHint(QCPPainter* painter) const {
@@ -23,14 +33,15 @@ void CellValueLabels::applyDefaultAntialiasingHint(QCPPainter* painter) const {
 
 QRect CellValueLabels::clipRect() const { return panel_->axisRect()->rect(); }
 
-const QStaticText& CellValueLabels::textFor(double value) {
+const QStaticText& CellValueLabels::textFor(double value, bool compact) {
   const int hundredths = static_cast<int>(std::lround(value * 100));
-  auto it = texts_.find(hundredths);
+  const int key = hundredths * 2 + (compact ? 1 : 0);
+  auto it = texts_.find(key);
   if (it == texts_.end()) {
-    QStaticText text(QString::number(hundredths / 100.0, 'f', 2));
+    QStaticText text(format(hundredths / 100.0, compact));
     text.setTextFormat(Qt::PlainText);
     text.prepare(QTransform(), texts_font_);
-    it = texts_.insert(hundredths, text);
+    it = texts_.insert(key, text);
   }
   return *it;
 }
@@ -43,7 +54,9 @@ void CellValueLabels::draw(QCPPainter* painter) {
   QCPAxis* y = panel_->yAxis;
   const double cell_width = std::abs(x->coordToPixel(1) - x->coordToPixel(0));
   const double cell_height = std::abs(y->coordToPixel(1) - y->coordToPixel(0));
-  if (!fits(cell_width, cell_height)) return;
+  const Style style = styleFor(cell_width, cell_height);
+  if (style == Style::None) return;
+  const bool compact = style == Style::Compact;
 
   const QCPColorMap* map = panel_->colorMap();
   QCPColorGradient gradient = map->gradient();
@@ -65,10 +78,10 @@ void CellValueLabels::draw(QCPPainter* painter) {
         // SVG and PDF: plain text, placed exactly (static text is laid out for the screen).
         const QRectF cell(centre.x() - cell_width / 2, centre.y() - cell_height / 2, cell_width,
                           cell_height);
-        painter->drawText(cell, Qt::AlignCenter, QString::number(value, 'f', 2));
+        painter->drawText(cell, Qt::AlignCenter, format(value, compact));
         continue;
       }
-      const QStaticText& text = textFor(value);
+      const QStaticText& text = textFor(value, compact);
       const QSizeF size = text.size();
       painter->drawStaticText(
           QPointF(centre.x() - size.width() / 2, centre.y() - size.height() / 2), text);

@@ -97,10 +97,7 @@ QSizeF HeatmapPanel::labelGutters(const QFont& font, const QStringList& row_labe
                                   const QStringList& column_labels, double cell_width) {
   const QFontMetricsF metrics(font);
   const auto widest = [&](const QStringList& labels) {
-    double w = 0;
-    for (const QString& label : labels)
-      w = std::max(w, metrics.horizontalAdvance(TokenTicker::elide(label)));
-    return w;
+    return TokenTicker::widestLabel(font, labels);
   };
   // Axis padding, tick length and tick-label padding around the text, as set up above.
   constexpr double kAround = 12;

@@ -6,11 +6,9 @@
 #include <cmath>
 
 namespace attn::ui {
-namespace {
-
-// Label widths by font and text. Every panel shows the same tokens and most survive a keystroke,
-// so each is shaped once rather than once per panel per edit. UI thread only.
-double label_width(const QFont& font, const QFontMetricsF& metrics, const QString& label) {
+double TokenTicker::widestLabel(const QFont& font, const QStringList& labels) {
+  // Widths by font and text. Every panel shows the same tokens and most survive a keystroke,
+  // so each label is shaped once rather than once per panel per edit. UI thread only.
   static QHash<QString, double> widths;
   static QString widths_font;
   const QString font_key = font.key();
@@ -18,12 +16,16 @@ double label_width(const QFont& font, const QFontMetricsF& metrics, const QStrin
     widths.clear();
     widths_font = font_key;
   }
-  auto it = widths.constFind(label);
-  if (it != widths.constEnd()) return *it;
-  return *widths.insert(label, metrics.horizontalAdvance(label));
+  const QFontMetricsF metrics(font);
+  double widest = 0;
+  for (const QString& label : labels) {
+    const QString shown = elide(label);
+    auto it = widths.constFind(shown);
+    if (it == widths.constEnd()) it = widths.insert(shown, metrics.horizontalAdvance(shown));
+    widest = std::max(widest, *it);
+  }
+  return widest;
 }
-
-}  // namespace
 
 TokenTicker::TokenTicker(QCPAxis* axis, QStringList labels)
     : axis_(axis), labels_(std::move(labels)) {
@@ -61,9 +63,7 @@ void TokenTicker::generate(const QCPRange& range, const QLocale&, QChar, int,
   if (horizontal) {
     if (widest_label_ < 0 || measured_font_ != axis_->tickLabelFont()) {
       measured_font_ = axis_->tickLabelFont();
-      widest_label_ = 0;
-      for (const QString& label : labels_)
-        widest_label_ = std::max(widest_label_, label_width(measured_font_, metrics, label));
+      widest_label_ = widestLabel(measured_font_, labels_);
     }
     const double widest = widest_label_;
     const bool fits_flat = widest + metrics.averageCharWidth() <= cell;

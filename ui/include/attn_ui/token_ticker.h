@@ -21,6 +21,9 @@ class TokenTicker : public QCPAxisTicker {
   /// Every how many tokens a label is drawn in the last layout (1 = all).
   int stride() const { return stride_; }
 
+  /// Width in pixels of the widest of `labels` once elided, measured once per label and font.
+  static double widestLabel(const QFont& font, const QStringList& labels);
+
   /// `label` cut to at most `max_chars` characters with an ellipsis.
   static QString elide(const QString& label, int max_chars = 12);
 
