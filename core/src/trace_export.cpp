@@ -77,6 +77,14 @@ void append_matrix(std::string& out, const MatrixRef& m) {
   out += ']';
 }
 
+// ",\n"name":[[...]]": one named matrix member after an earlier one.
+void append_member(std::string& out, const char* name, const MatrixRef& m) {
+  out += ",\n\"";
+  out += name;
+  out += "\":";
+  append_matrix(out, m);
+}
+
 void append_strings(std::string& out, const std::vector<std::string>& items) {
   out += '[';
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -164,19 +172,14 @@ std::string trace_to_json(const Trace& trace) {
   append_strings(out, query_labels(trace));
   out += ",\"key\":";
   append_strings(out, key_labels(trace));
-  out += "},\n\"x_query\":";
-  append_matrix(out, trace.x_query);
-  out += ",\n\"x_key\":";
-  append_matrix(out, trace.x_key);
+  out += '}';
+  append_member(out, "x_query", trace.x_query);
+  append_member(out, "x_key", trace.x_key);
   const ModelParameters& p = *trace.parameters;
-  out += ",\n\"w_q\":";
-  append_matrix(out, p.w_q);
-  out += ",\n\"w_k\":";
-  append_matrix(out, p.w_k);
-  out += ",\n\"w_v\":";
-  append_matrix(out, p.w_v);
-  out += ",\n\"w_o\":";
-  append_matrix(out, p.w_o);
+  append_member(out, "w_q", p.w_q);
+  append_member(out, "w_k", p.w_k);
+  append_member(out, "w_v", p.w_v);
+  append_member(out, "w_o", p.w_o);
   out += ",\n\"score_params\":";
   append_score_parameters(out, trace);
   out += ",\n\"heads\":[";
@@ -185,22 +188,16 @@ std::string trace_to_json(const Trace& trace) {
     out += i == 0 ? "\n{" : ",\n{";
     out += "\"q\":";
     append_matrix(out, head.q);
-    out += ",\n\"k\":";
-    append_matrix(out, head.k);
-    out += ",\n\"v\":";
-    append_matrix(out, head.v);
-    out += ",\n\"scores\":";
-    append_matrix(out, head.scores);
-    out += ",\n\"weights\":";
-    append_matrix(out, head.weights);
-    out += ",\n\"output\":";
-    append_matrix(out, head.output);
+    append_member(out, "k", head.k);
+    append_member(out, "v", head.v);
+    append_member(out, "scores", head.scores);
+    append_member(out, "weights", head.weights);
+    append_member(out, "output", head.output);
     out += '}';
   }
-  out += "],\n\"concat\":";
-  append_matrix(out, trace.concat);
-  out += ",\n\"output\":";
-  append_matrix(out, trace.output);
+  out += ']';
+  append_member(out, "concat", trace.concat);
+  append_member(out, "output", trace.output);
   out += "}\n";
   return out;
 }

@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
@@ -111,6 +114,22 @@ TEST(Export, CsvPerHeadHasTokenLabelsAndRowsThatSumToOne) {
   }
   const QByteArray json = read_all(f.path("trace.json"));
   EXPECT_TRUE(json.startsWith("{\"format\":\"attnviz-trace\""));
+  QJsonParseError error;
+  const QJsonObject root = QJsonDocument::fromJson(json, &error).object();
+  ASSERT_EQ(error.error, QJsonParseError::NoError) << error.errorString().toStdString();
+  const QJsonArray heads = root.value(QStringLiteral("heads")).toArray();
+  ASSERT_EQ(heads.size(), trace.heads);
+  const QJsonArray weights = heads[1].toObject().value(QStringLiteral("weights")).toArray();
+  ASSERT_EQ(weights.size(), trace.n_q());
+  EXPECT_FLOAT_EQ(float(weights[2].toArray()[1].toDouble()), trace.head[1].weights(2, 1));
+  EXPECT_EQ(root.value(QStringLiteral("tokens"))
+                .toObject()
+                .value(QStringLiteral("key"))
+                .toArray()
+                .at(0)
+                .toString(),
+            QStringLiteral("我"));
+  EXPECT_EQ(root.value(QStringLiteral("w_o")).toArray().size(), trace.scenario.config.d_model);
 }
 
 TEST(Export, AFailedExportSaysWhyAndLeavesTheEarlierFileIntact) {

@@ -1,5 +1,7 @@
 #include "attn_ui/color_bar.h"
 
+#include "attn_ui/plot_style.h"
+
 namespace attn::ui {
 
 ColorBar::ColorBar(QWidget* parent) : QCustomPlot(parent) {
@@ -27,16 +29,8 @@ void ColorBar::changeEvent(QEvent* event) {
 }
 
 void ColorBar::applyPalette() {
-  const QColor text = palette().color(QPalette::WindowText);
   setBackground(palette().brush(QPalette::Window));
-  QCPAxis* axis = scale_->axis();
-  axis->setBasePen(QPen(text));
-  axis->setTickPen(QPen(text));
-  axis->setSubTickPen(QPen(text));
-  axis->setTickLabelColor(text);
-  axis->setLabelColor(text);
-  axis->setTickLabelFont(font());
-  axis->setLabelFont(font());
+  style_axis(scale_->axis(), palette(), font());
 }
 
 }  // namespace attn::ui

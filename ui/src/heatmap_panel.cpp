@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "attn_ui/cell_value_labels.h"
+#include "attn_ui/plot_style.h"
 #include "attn_ui/token_ticker.h"
 
 namespace attn::ui {
@@ -229,14 +230,7 @@ void HeatmapPanel::applyPalette() {
   title_font.setBold(true);
   title_->setFont(title_font);
   title_->setTextColor(selected_ ? p.color(QPalette::Highlight) : text);
-  for (QCPAxis* axis : {xAxis, yAxis}) {
-    axis->setBasePen(QPen(text));
-    axis->setTickPen(QPen(text));
-    axis->setTickLabelColor(text);
-    axis->setLabelColor(text);
-    axis->setTickLabelFont(font());
-    axis->setLabelFont(font());
-  }
+  for (QCPAxis* axis : {xAxis, yAxis}) style_axis(axis, p, font());
 }
 
 }  // namespace attn::ui
