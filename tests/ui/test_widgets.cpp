@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -204,8 +205,14 @@ TEST(SettingsPanel, OffersOnlyHeadCountsThatDivideDModel) {
   QStringList offered;
   for (int i = 0; i < panel.headsBox()->count(); ++i) offered << panel.headsBox()->itemText(i);
   EXPECT_EQ(offered, (QStringList{"1", "2", "4", "5", "10", "20", "25", "50"}));
+  EXPECT_TRUE(
+      panel.findChild<QLabel*>(QStringLiteral("headsHint"))->text().contains("so 5 are used"));
   panel.dModelBox()->setValue(64);  // and back: the person's 8 returns
   EXPECT_EQ(panel.scenario().config.heads, 8);
+  panel.headsBox()->setCurrentIndex(panel.headsBox()->findData(16));
+  EXPECT_TRUE(panel.findChild<QLabel*>(QStringLiteral("headsHint"))->text().contains("d_k = 4"));
+  panel.dModelBox()->setValue(48);  // 16 divides 48: kept
+  EXPECT_EQ(panel.scenario().config.heads, 16);
 }
 
 TEST(SettingsPanel, ShowsAnErrorUnderItsControlAndKeepsTheText) {

@@ -55,6 +55,7 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
 
   heads_ = new QComboBox(this);
   heads_hint_ = new QLabel(this);
+  heads_hint_->setObjectName(QStringLiteral("headsHint"));
   heads_hint_->setWordWrap(true);
   heads_hint_->setEnabled(false);  // drawn in the palette's quieter colour
   form->addRow(tr("&Heads:"), heads_);
@@ -107,9 +108,12 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     updateEnabledStates();
     emitChanged();
   });
-  connect(heads_, &QComboBox::activated, this,
-          [this] { preferred_heads_ = heads_->currentData().toInt(); });
-  connect(heads_, &QComboBox::currentIndexChanged, this, &SettingsPanel::emitChanged);
+  // A choice made here (refills block signals) is the count to come back to.
+  connect(heads_, &QComboBox::currentIndexChanged, this, [this] {
+    preferred_heads_ = heads_->currentData().toInt();
+    updateHeadsHint();
+    emitChanged();
+  });
   connect(d_model_, &QSpinBox::valueChanged, this, [this] {
     const bool was_loading = loading_;
     loading_ = true;  // one signal for the d_model change, not one more for the heads refill
@@ -154,17 +158,6 @@ void SettingsPanel::refillHeads(int preferred) {
   heads_->clear();
   for (int h : choices) heads_->addItem(QString::number(h), h);
   heads_->setCurrentIndex(heads_->findData(chosen));
-  if (chosen != preferred) {
-    heads_hint_->setText(tr("%1 heads do not divide d_model = %2, so %3 are used. Only counts "
-                            "that divide d_model are offered.")
-                             .arg(preferred)
-                             .arg(d_model)
-                             .arg(chosen));
-  } else {
-    heads_hint_->setText(tr("Only counts that divide d_model (%1) are offered; d_k = %2.")
-                             .arg(d_model)
-                             .arg(d_model / chosen));
-  }
   updateEnabledStates();
 }
 
@@ -172,13 +165,26 @@ void SettingsPanel::updateEnabledStates() {
   const attn::Mode mode = current<attn::Mode>(mode_);
   target_->setEnabled(mode == attn::Mode::Cross);
   heads_->setEnabled(mode != attn::Mode::Self);
-  if (mode == attn::Mode::Self)
-    heads_hint_->setText(
-        tr("Self mode uses one head with d_k = d_model = %1.").arg(d_model_->value()));
-  else if (heads_->count() > 0 && heads_hint_->text().startsWith(tr("Self mode")))
+  updateHeadsHint();
+}
+
+// Derived from the controls each time, so it never describes an earlier state.
+void SettingsPanel::updateHeadsHint() {
+  const int d_model = d_model_->value();
+  const int heads = std::max(1, heads_->currentData().toInt());
+  if (current<attn::Mode>(mode_) == attn::Mode::Self) {
+    heads_hint_->setText(tr("Self mode uses one head with d_k = d_model = %1.").arg(d_model));
+  } else if (heads != preferred_heads_) {
+    heads_hint_->setText(tr("%1 heads do not divide d_model = %2, so %3 are used. Only counts "
+                            "that divide d_model are offered.")
+                             .arg(preferred_heads_)
+                             .arg(d_model)
+                             .arg(heads));
+  } else {
     heads_hint_->setText(tr("Only counts that divide d_model (%1) are offered; d_k = %2.")
-                             .arg(d_model_->value())
-                             .arg(d_model_->value() / std::max(1, heads_->currentData().toInt())));
+                             .arg(d_model)
+                             .arg(d_model / heads));
+  }
 }
 
 attn::Scenario SettingsPanel::scenario() const {

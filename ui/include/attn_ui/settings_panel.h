@@ -54,6 +54,7 @@ class SettingsPanel : public QWidget {
  private:
   void refillHeads(int preferred);
   void updateEnabledStates();
+  void updateHeadsHint();
   void emitChanged();
   QLabel* addErrorLabel(attn::InputField field);
 
