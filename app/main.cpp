@@ -1,66 +1,113 @@
 // attnviz — type sentences, choose self / multi-head / cross attention and a head count, and see
 // every head's attention weights as heatmaps.
 //
-//   attnviz                      the window, with the inputs of the last session
-//   attnviz --example NAME       the window on a built-in example (--list-examples shows them)
+//   attnviz                          the window, with the inputs of the last session
+//   attnviz --example NAME …         the window on a built-in example and/or given settings
+//   attnviz --export DIR …           no window: write images and data into DIR, then exit
+//   attnviz --help                   every option with its allowed values, and the exit codes
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QIcon>
 #include <QSettings>
 #include <cstdio>
+#include <cstdlib>
 
 #include "attn/allocator_tuning.h"
 #include "attn/examples.h"
+#include "attn_cli/batch_export.h"
+#include "attn_cli/command_line.h"
 #include "attn_ui/main_window.h"
+#include "attn_ui/settings_panel.h"
 
 namespace {
 
-void list_examples() {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+void set_application_identity() {
+  QCoreApplication::setOrganizationName(QStringLiteral("attnviz"));
+  QCoreApplication::setApplicationName(QStringLiteral("attnviz"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(ATTNVIZ_VERSION));
+}
+
+int fail(const attn::cli::Failure& failure) {
+  std::fprintf(stderr, "attnviz: %s\n", failure.message.toLocal8Bit().constData());
+  return failure.exit_code;
+}
+
+int list_examples() {
   for (const attn::Example& e : attn::builtin_examples()) {
     std::printf("%-12s %s\n", std::string(e.name).c_str(), std::string(e.description).c_str());
   }
+  return attn::cli::kExitSuccess;
+}
+
+// Qt's warning that XDG_RUNTIME_DIR is unset (usual in CI and cron) is noise for a batch job;
+// every other message still reaches stderr.
+void quiet_runtime_dir_warning(QtMsgType type, const QMessageLogContext& context,
+                               const QString& message) {
+  if (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR"))) return;
+  std::fprintf(stderr, "%s\n", qFormatLogMessage(type, context, message).toLocal8Bit().constData());
+}
+
+int run_export(int argc, char** argv, const attn::cli::RunExport& command) {
+  // A headless export never shows a window, so it needs no display.
+  qputenv("QT_QPA_PLATFORM", "offscreen");
+  qInstallMessageHandler(quiet_runtime_dir_warning);
+  QApplication app(argc, argv);
+  const attn::Scenario scenario =
+      command.overrides.applyTo(attn::builtin_examples().front().scenario);
+  const attn::cli::ExportResult result = attn::cli::run_export(scenario, command.request);
+  if (result.exit_code != attn::cli::kExitSuccess) return fail({result.exit_code, result.message});
+  for (const QString& path : result.written) std::printf("%s\n", path.toLocal8Bit().constData());
+  return attn::cli::kExitSuccess;
+}
+
+int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
+  QApplication app(argc, argv);
+  QApplication::setDesktopFileName(QStringLiteral("attnviz"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/attnviz/icons/attnviz.svg")));
+  QSettings settings;
+  attn::ui::MainWindow window(&settings);
+  if (command.overrides.any()) {
+    attn::ui::SettingsPanel* panel = window.settingsPanel();
+    panel->setScenario(command.overrides.applyTo(panel->scenario()));
+  }
+  window.show();
+  return QApplication::exec();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   attn::keep_freed_memory_for_reuse();
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName(QStringLiteral("attnviz"));
-  QApplication::setApplicationName(QStringLiteral("attnviz"));
-  QApplication::setApplicationVersion(QStringLiteral(ATTNVIZ_VERSION));
-  QApplication::setDesktopFileName(QStringLiteral("attnviz"));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/attnviz/icons/attnviz.svg")));
+  set_application_identity();
+  if (std::optional<attn::cli::Failure> bad = attn::cli::find_invalid_utf8_argument(argc, argv))
+    return fail(*bad);
 
-  QCommandLineParser parser;
-  parser.setApplicationDescription(
-      QStringLiteral("See every attention head's weights for the sentences you type."));
-  parser.addHelpOption();
-  parser.addVersionOption();
-  const QCommandLineOption example_option(QStringLiteral("example"),
-                                          QStringLiteral("Open on the built-in example NAME."),
-                                          QStringLiteral("NAME"));
-  const QCommandLineOption list_option(QStringLiteral("list-examples"),
-                                       QStringLiteral("Print the built-in examples and exit."));
-  parser.addOption(example_option);
-  parser.addOption(list_option);
-  parser.process(app);
+  QStringList arguments;
+  for (int i = 0; i < argc; ++i) arguments.append(QString::fromUtf8(argv[i]));
+  attn::cli::CommandLine command_line;
+  const attn::cli::Command command = command_line.parse(arguments);
 
-  if (parser.isSet(list_option)) {
-    list_examples();
-    return 0;
-  }
-  const QString example = parser.value(example_option);
-  if (!example.isEmpty() && attn::find_example(example.toStdString()) == nullptr) {
-    std::fprintf(stderr, "attnviz: --example: no example called \"%s\"; choose one of:\n",
-                 example.toLocal8Bit().constData());
-    list_examples();
-    return 2;
-  }
-
-  QSettings settings;
-  attn::ui::MainWindow window(&settings);
-  if (!example.isEmpty()) window.loadExample(example);
-  window.show();
-  return QApplication::exec();
+  return std::visit(
+      Overloaded{
+          [&](const attn::cli::ShowHelp&) -> int {
+            QCoreApplication app(argc, argv);
+            std::printf("%s", command_line.helpText().toLocal8Bit().constData());
+            return attn::cli::kExitSuccess;
+          },
+          [&](const attn::cli::ShowVersion&) -> int {
+            std::printf("attnviz %s\n", ATTNVIZ_VERSION);
+            return attn::cli::kExitSuccess;
+          },
+          [&](const attn::cli::ListExamples&) -> int { return list_examples(); },
+          [&](const attn::cli::Failure& failure) -> int { return fail(failure); },
+          [&](const attn::cli::RunExport& run) -> int { return run_export(argc, argv, run); },
+          [&](const attn::cli::OpenWindow& open) -> int { return open_window(argc, argv, open); },
+      },
+      command);
 }

@@ -3,49 +3,79 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <memory>
+#include <vector>
 
 #include "attn/trace_export.h"
 #include "attn/trace_views.h"
 
 namespace attn::ui {
+namespace {
+
+QString write_error(const QString& path, const QSaveFile& file) {
+  return QObject::tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+}
+
+}  // namespace
 
 ExportOutcome write_file_atomically(const QString& path, const QByteArray& bytes) {
   QSaveFile file(path);
   if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-    return ExportOutcome::failure(
-        QObject::tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+    return ExportOutcome::failure(write_error(path, file));
+  }
+  return ExportOutcome::success();
+}
+
+QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which) {
+  QList<NamedFile> files;
+  if (which.csv) {
+    const std::vector<std::string> rows = attn::query_labels(trace);
+    const std::vector<std::string> columns = attn::key_labels(trace);
+    for (int h = 0; h < trace.heads; ++h) {
+      files.append(
+          {QStringLiteral("head_%1.csv").arg(h + 1),
+           QByteArray::fromStdString(attn::matrix_to_csv(trace.head[h].weights, rows, columns))});
+    }
+    if (trace.heads > 1) {
+      files.append({QStringLiteral("mean.csv"), QByteArray::fromStdString(attn::matrix_to_csv(
+                                                    attn::mean_weights(trace), rows, columns))});
+    }
+  }
+  if (which.json) {
+    files.append(
+        {QStringLiteral("trace.json"), QByteArray::fromStdString(attn::trace_to_json(trace))});
+  }
+  return files;
+}
+
+ExportOutcome write_files_atomically(const QString& directory, const QList<NamedFile>& files,
+                                     QStringList* written) {
+  if (!QFileInfo(directory).isDir()) {
+    return ExportOutcome::failure(QObject::tr("Cannot export into %1: it is not a folder")
+                                      .arg(QDir::toNativeSeparators(directory)));
+  }
+  const QDir dir(directory);
+  // Stage every file first; a QSaveFile destroyed without commit() removes its temporary file.
+  std::vector<std::unique_ptr<QSaveFile>> staged;
+  for (const NamedFile& named : files) {
+    const QString path = dir.filePath(named.name);
+    auto file = std::make_unique<QSaveFile>(path);
+    if (!file->open(QIODevice::WriteOnly) || file->write(named.bytes) != named.bytes.size() ||
+        !file->flush()) {
+      return ExportOutcome::failure(write_error(path, *file));
+    }
+    staged.push_back(std::move(file));
+  }
+  for (const auto& file : staged) {
+    if (!file->commit()) return ExportOutcome::failure(write_error(file->fileName(), *file));
+    if (written) written->append(file->fileName());
   }
   return ExportOutcome::success();
 }
 
 ExportOutcome export_trace_data(const attn::Trace& trace, const QString& directory,
                                 QStringList* written) {
-  const QFileInfo info(directory);
-  if (!info.isDir()) {
-    return ExportOutcome::failure(QObject::tr("Cannot export into %1: it is not a folder")
-                                      .arg(QDir::toNativeSeparators(directory)));
-  }
-  const QDir dir(directory);
-  const std::vector<std::string> rows = attn::query_labels(trace);
-  const std::vector<std::string> columns = attn::key_labels(trace);
-
-  QList<QPair<QString, std::string>> files;
-  for (int h = 0; h < trace.heads; ++h) {
-    files.append({QStringLiteral("head_%1.csv").arg(h + 1),
-                  attn::matrix_to_csv(trace.head[h].weights, rows, columns)});
-  }
-  if (trace.heads > 1)
-    files.append({QStringLiteral("mean.csv"),
-                  attn::matrix_to_csv(attn::mean_weights(trace), rows, columns)});
-  files.append({QStringLiteral("trace.json"), attn::trace_to_json(trace)});
-
-  for (const auto& [name, text] : files) {
-    const QString path = dir.filePath(name);
-    const ExportOutcome outcome = write_file_atomically(path, QByteArray::fromStdString(text));
-    if (!outcome.ok) return outcome;
-    if (written) written->append(path);
-  }
-  return ExportOutcome::success();
+  return write_files_atomically(directory, trace_data_files(trace), written);
 }
 
 }  // namespace attn::ui

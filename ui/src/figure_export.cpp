@@ -2,12 +2,14 @@
 
 #include <qcustomplot.h>
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QPageSize>
 #include <QPdfWriter>
-#include <QSaveFile>
 #include <QSvgGenerator>
 #include <cmath>
+
+#include "attn_ui/data_export.h"
 
 namespace attn::ui {
 namespace {
@@ -18,10 +20,6 @@ constexpr int kMaxPixels = 16384;
 QSize effective_size(HeatmapView& view, const ImageExportOptions& options) {
   QSize size = options.size.isValid() ? options.size : view.partSize(options.part);
   return size.expandedTo(QSize(100, 100));
-}
-
-QString open_error(const QString& path, const QSaveFile& file) {
-  return QObject::tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
 }
 
 }  // namespace
@@ -51,43 +49,47 @@ QImage render_figure_image(HeatmapView& view, const ImageExportOptions& options)
   return image;
 }
 
-ExportOutcome export_figure(HeatmapView& view, const QString& path,
-                            const ImageExportOptions& options) {
-  const std::optional<ImageFormat> format = image_format_for_path(path);
-  if (!format) {
-    return ExportOutcome::failure(
-        QObject::tr("Cannot export to %1: the name must end in .png, .jpg, .svg or .pdf")
-            .arg(QDir::toNativeSeparators(path)));
+QString suffix_for_format(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::Png:
+      return QStringLiteral("png");
+    case ImageFormat::Jpeg:
+      return QStringLiteral("jpg");
+    case ImageFormat::Svg:
+      return QStringLiteral("svg");
+    case ImageFormat::Pdf:
+      return QStringLiteral("pdf");
   }
+  return {};
+}
+
+ExportOutcome encode_figure(HeatmapView& view, ImageFormat format,
+                            const ImageExportOptions& options, const QString& name,
+                            QByteArray* bytes) {
   if (!view.trace()) return ExportOutcome::failure(QObject::tr("Nothing to export yet."));
-
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly)) return ExportOutcome::failure(open_error(path, file));
-
+  bytes->clear();
+  QBuffer buffer(bytes);
+  buffer.open(QIODevice::WriteOnly);
   const QSize size = effective_size(view, options);
-  switch (*format) {
+  switch (format) {
     case ImageFormat::Png:
     case ImageFormat::Jpeg: {
       const QImage image = render_figure_image(view, options);
       if (image.isNull()) {
-        file.cancelWriting();
         return ExportOutcome::failure(
             QObject::tr("Cannot export %1: %2 × %3 pixels is too large (at most %4 per side)")
-                .arg(QDir::toNativeSeparators(path))
+                .arg(QDir::toNativeSeparators(name))
                 .arg(qRound(size.width() * options.scale))
                 .arg(qRound(size.height() * options.scale))
                 .arg(kMaxPixels));
       }
-      const bool png = *format == ImageFormat::Png;
-      if (!image.save(&file, png ? "PNG" : "JPEG", png ? -1 : 95)) {
-        file.cancelWriting();
-        return ExportOutcome::failure(open_error(path, file));
-      }
+      const bool png = format == ImageFormat::Png;
+      image.save(&buffer, png ? "PNG" : "JPEG", png ? -1 : 95);
       break;
     }
     case ImageFormat::Svg: {
       QSvgGenerator generator;
-      generator.setOutputDevice(&file);
+      generator.setOutputDevice(&buffer);
       generator.setSize(size);
       generator.setViewBox(QRect(QPoint(0, 0), size));
       generator.setTitle(QStringLiteral("attnviz"));
@@ -98,7 +100,7 @@ ExportOutcome export_figure(HeatmapView& view, const QString& path,
       break;
     }
     case ImageFormat::Pdf: {
-      QPdfWriter writer(&file);
+      QPdfWriter writer(&buffer);
       writer.setCreator(QStringLiteral("attnviz"));
       writer.setResolution(72);  // one layout pixel = one point
       writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
@@ -109,8 +111,21 @@ ExportOutcome export_figure(HeatmapView& view, const QString& path,
       break;
     }
   }
-  if (!file.commit()) return ExportOutcome::failure(open_error(path, file));
   return ExportOutcome::success();
+}
+
+ExportOutcome export_figure(HeatmapView& view, const QString& path,
+                            const ImageExportOptions& options) {
+  const std::optional<ImageFormat> format = image_format_for_path(path);
+  if (!format) {
+    return ExportOutcome::failure(
+        QObject::tr("Cannot export to %1: the name must end in .png, .jpg, .svg or .pdf")
+            .arg(QDir::toNativeSeparators(path)));
+  }
+  QByteArray bytes;
+  const ExportOutcome encoded = encode_figure(view, *format, options, path, &bytes);
+  if (!encoded.ok) return encoded;
+  return write_file_atomically(path, bytes);
 }
 
 }  // namespace attn::ui

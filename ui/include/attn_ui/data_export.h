@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -8,9 +10,29 @@
 
 namespace attn::ui {
 
-/// Writes into `directory`: head_1.csv … head_h.csv (each head's weights, token labels as the
-/// header row and first column), mean.csv when h > 1, and trace.json (the whole trace). Each file
-/// is written atomically. `written` receives the paths written.
+/// A file to write: its name inside the export folder and its whole content.
+struct NamedFile {
+  QString name;
+  QByteArray bytes;
+};
+
+/// Which data files trace_data_files() makes.
+struct DataFiles {
+  bool csv = true;   ///< head_1.csv … head_h.csv, and mean.csv when h > 1
+  bool json = true;  ///< trace.json, the whole trace
+};
+
+/// The data files of `trace`: each head's weights as CSV (token labels as the header row and
+/// first column), their mean, and trace.json.
+QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which = {});
+
+/// Writes every file into `directory` or, as far as the file system allows, none of them: all
+/// are written to temporary files first (QSaveFile) and renamed into place only when every one
+/// was written in full. A failure names the path and the reason. `written` receives the paths.
+ExportOutcome write_files_atomically(const QString& directory, const QList<NamedFile>& files,
+                                     QStringList* written = nullptr);
+
+/// Writes trace_data_files(trace) into the existing folder `directory`.
 ExportOutcome export_trace_data(const attn::Trace& trace, const QString& directory,
                                 QStringList* written = nullptr);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QImage>
 #include <QSize>
 #include <QString>
@@ -26,6 +27,15 @@ std::optional<ImageFormat> image_format_for_path(const QString& path);
 
 /// The figure as an image of size × scale pixels.
 QImage render_figure_image(HeatmapView& view, const ImageExportOptions& options);
+
+/// The figure encoded as `format` (PNG, JPEG quality 95, SVG, PDF) into `bytes`; a failure (an
+/// image too large) says why, naming `name` (the file it was meant for).
+ExportOutcome encode_figure(HeatmapView& view, ImageFormat format,
+                            const ImageExportOptions& options, const QString& name,
+                            QByteArray* bytes);
+
+/// The suffix written for `format`: png, jpg, svg, pdf.
+QString suffix_for_format(ImageFormat format);
 
 /// Writes the figure to `path` atomically (QSaveFile): either the whole new file is there or
 /// any earlier file is untouched.

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <variant>
+
+#include "attn/config.h"
+#include "attn_ui/figure_export.h"
+
+namespace attn::cli {
+
+/// What the process returns, as documented in --help.
+enum ExitCode : int {
+  kExitSuccess = 0,
+  kExitBadArguments = 2,  ///< an unknown option, a malformed or out-of-range value
+  kExitInvalidInput = 3,  ///< the inputs cannot be computed (empty text, heads ∤ d_model, …)
+  kExitCannotWrite = 4,   ///< a file or folder could not be written
+};
+
+/// A message for stderr and the exit code that goes with it.
+struct Failure {
+  int exit_code = kExitBadArguments;
+  QString message;
+};
+
+/// The settings given on the command line; each one replaces the same setting of a base
+/// scenario (the GUI's defaults for an export, the window's last inputs otherwise).
+struct ScenarioOverrides {
+  std::optional<std::string> example;  ///< its texts and mode, applied before the rest
+  std::optional<std::string> source;
+  std::optional<std::string> target;
+  std::optional<attn::Mode> mode;
+  std::optional<int> heads;
+  std::optional<int> d_model;
+  std::optional<std::uint64_t> seed;
+  std::optional<attn::ScoreFunction> score;
+  std::optional<attn::MaskKind> mask;
+  std::optional<float> temperature;
+  std::optional<bool> positions;
+
+  bool any() const;
+  /// `base` with these settings applied; `example` must name a built-in example.
+  attn::Scenario applyTo(attn::Scenario base) const;
+};
+
+/// Which figure the images show: every head, the mean, or one head.
+struct FigureView {
+  enum class Kind { Grid, Mean, Head } kind = Kind::Grid;
+  int head = 0;  ///< Head: 1-based, as in the panel titles
+};
+
+/// File kinds --format can ask for.
+enum class OutputFormat { Png, Svg, Pdf, Jpg, Csv, Json };
+
+/// Everything a headless export needs besides the scenario.
+struct ExportRequest {
+  QString directory;
+  std::set<OutputFormat> formats{OutputFormat::Png};
+  FigureView view;
+  QSize size;  ///< empty: the default for the view (kDefaultGridSize / kDefaultSingleSize)
+  double scale = 1.0;
+};
+
+inline constexpr QSize kDefaultGridSize{1600, 1000};
+inline constexpr QSize kDefaultSingleSize{1000, 900};
+
+struct ShowHelp {};
+struct ShowVersion {};
+struct ListExamples {};
+struct OpenWindow {
+  ScenarioOverrides overrides;
+};
+struct RunExport {
+  ScenarioOverrides overrides;
+  ExportRequest request;
+};
+using Command = std::variant<ShowHelp, ShowVersion, ListExamples, OpenWindow, RunExport, Failure>;
+
+/// attnviz's options (QCommandLineParser). Parsing needs no QApplication, so the program can
+/// decide whether it needs a display before creating one.
+class CommandLine {
+ public:
+  CommandLine();
+  /// `arguments` includes the program name first, like QCoreApplication::arguments().
+  Command parse(const QStringList& arguments);
+  /// --help's text; needs a QCoreApplication.
+  QString helpText() const { return parser_.helpText(); }
+
+ private:
+  std::optional<Failure> parseScenario(ScenarioOverrides* out) const;
+  std::optional<Failure> parseExport(ExportRequest* out) const;
+
+  QCommandLineParser parser_;
+};
+
+/// The index in argv of the first argument that is not valid UTF-8 and a message naming it, or
+/// nothing. Qt would silently turn such bytes into U+FFFD.
+std::optional<Failure> find_invalid_utf8_argument(int argc, const char* const* argv);
+
+}  // namespace attn::cli

@@ -1,0 +1,153 @@
+#include "attn_cli/batch_export.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include "attn/toy_model.h"
+#include "attn_ui/data_export.h"
+#include "attn_ui/figure_export.h"
+#include "attn_ui/heatmap_view.h"
+
+namespace attn::cli {
+namespace {
+
+std::optional<attn::ui::ImageFormat> image_format(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::Png:
+      return attn::ui::ImageFormat::Png;
+    case OutputFormat::Jpg:
+      return attn::ui::ImageFormat::Jpeg;
+    case OutputFormat::Svg:
+      return attn::ui::ImageFormat::Svg;
+    case OutputFormat::Pdf:
+      return attn::ui::ImageFormat::Pdf;
+    case OutputFormat::Csv:
+    case OutputFormat::Json:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// grid.png, mean.png or head_3.png.
+QString image_stem(const FigureView& view) {
+  switch (view.kind) {
+    case FigureView::Kind::Grid:
+      return QStringLiteral("grid");
+    case FigureView::Kind::Mean:
+      return QStringLiteral("mean");
+    case FigureView::Kind::Head:
+      return QStringLiteral("head_%1").arg(view.head);
+  }
+  return {};
+}
+
+// Creates `directory` and its parents; an empty string on success, else the reason.
+QString make_directory(const QString& directory) {
+  const QFileInfo info(directory);
+  if (info.exists() && !info.isDir()) return QStringLiteral("a file of that name exists");
+  std::error_code error;
+  std::filesystem::create_directories(std::filesystem::path(directory.toStdString()), error);
+  if (error) return QString::fromStdString(error.message());
+  return {};
+}
+
+ExportResult failure(int code, QString message) { return {code, std::move(message), {}}; }
+
+}  // namespace
+
+QString option_for_field(attn::InputField field) {
+  switch (field) {
+    case attn::InputField::Source:
+      return QStringLiteral("--source");
+    case attn::InputField::Target:
+      return QStringLiteral("--target");
+    case attn::InputField::Mode:
+      return QStringLiteral("--mode");
+    case attn::InputField::Heads:
+      return QStringLiteral("--heads");
+    case attn::InputField::DModel:
+      return QStringLiteral("--d-model");
+    case attn::InputField::Seed:
+      return QStringLiteral("--seed");
+    case attn::InputField::Score:
+      return QStringLiteral("--score");
+    case attn::InputField::Mask:
+      return QStringLiteral("--mask");
+    case attn::InputField::Temperature:
+      return QStringLiteral("--temperature");
+    case attn::InputField::Other:
+      break;
+  }
+  return QStringLiteral("input");
+}
+
+ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& request) {
+  attn::Expected<attn::Trace> computed = attn::run(scenario);
+  if (!computed) {
+    return failure(kExitInvalidInput, QStringLiteral("invalid input: %1: %2")
+                                          .arg(option_for_field(computed.error().field),
+                                               QString::fromStdString(computed.error().message)));
+  }
+  auto trace = std::make_shared<const attn::Trace>(std::move(computed).value());
+  if (request.view.kind == FigureView::Kind::Head && request.view.head > trace->heads) {
+    return failure(kExitBadArguments,
+                   QStringLiteral("--view head:%1: there %2; choose head:1 to head:%3, mean or "
+                                  "grid")
+                       .arg(request.view.head)
+                       .arg(trace->heads == 1 ? QStringLiteral("is 1 head")
+                                              : QStringLiteral("are %1 heads").arg(trace->heads))
+                       .arg(trace->heads));
+  }
+
+  QList<attn::ui::NamedFile> files;
+  const bool grid = request.view.kind == FigureView::Kind::Grid;
+  attn::ui::ImageExportOptions options;
+  options.part = grid ? attn::ui::FigurePart::Grid : attn::ui::FigurePart::Focused;
+  options.size = request.size.isValid() ? request.size
+                 : grid                 ? kDefaultGridSize
+                                        : kDefaultSingleSize;
+  options.scale = request.scale;
+  bool wants_images = false;
+  for (OutputFormat format : request.formats) wants_images |= image_format(format).has_value();
+  if (wants_images) {
+    attn::ui::HeatmapView view;
+    view.resize(options.size);
+    view.setTrace(trace);
+    view.setFocusedHead(request.view.kind == FigureView::Kind::Head
+                            ? request.view.head - 1
+                            : attn::ui::HeatmapView::kMeanPanel);
+    for (OutputFormat format : request.formats) {
+      const std::optional<attn::ui::ImageFormat> image = image_format(format);
+      if (!image) continue;
+      attn::ui::NamedFile file;
+      file.name = image_stem(request.view) + QLatin1Char('.') + attn::ui::suffix_for_format(*image);
+      const attn::ui::ExportOutcome encoded =
+          attn::ui::encode_figure(view, *image, options, file.name, &file.bytes);
+      if (!encoded.ok) return failure(kExitBadArguments, encoded.message);
+      files.append(std::move(file));
+    }
+  }
+  const attn::ui::DataFiles data{request.formats.count(OutputFormat::Csv) > 0,
+                                 request.formats.count(OutputFormat::Json) > 0};
+  files.append(attn::ui::trace_data_files(*trace, data));
+
+  const bool existed = QFileInfo::exists(request.directory);
+  const QString why = make_directory(request.directory);
+  if (!why.isEmpty()) {
+    return failure(kExitCannotWrite, QStringLiteral("cannot write into %1: %2")
+                                         .arg(QDir::toNativeSeparators(request.directory), why));
+  }
+  ExportResult result;
+  const attn::ui::ExportOutcome written =
+      attn::ui::write_files_atomically(request.directory, files, &result.written);
+  if (!written.ok) {
+    if (!existed) QDir().rmdir(request.directory);  // only if still empty
+    return failure(kExitCannotWrite, written.message);
+  }
+  return result;
+}
+
+}  // namespace attn::cli

@@ -1,0 +1,360 @@
+#include "attn_cli/command_line.h"
+
+#include <QRegularExpression>
+#include <cmath>
+
+#include "attn/examples.h"
+#include "attn/utf8.h"
+#include "attn/validation.h"
+
+namespace attn::cli {
+namespace {
+
+// Options, in the order --help lists them.
+const QString kSource = QStringLiteral("source");
+const QString kTarget = QStringLiteral("target");
+const QString kMode = QStringLiteral("mode");
+const QString kHeads = QStringLiteral("heads");
+const QString kDModel = QStringLiteral("d-model");
+const QString kSeed = QStringLiteral("seed");
+const QString kScore = QStringLiteral("score");
+const QString kMask = QStringLiteral("mask");
+const QString kTemperature = QStringLiteral("temperature");
+const QString kPositions = QStringLiteral("positions");
+const QString kExample = QStringLiteral("example");
+const QString kListExamples = QStringLiteral("list-examples");
+const QString kExport = QStringLiteral("export");
+const QString kFormat = QStringLiteral("format");
+const QString kSize = QStringLiteral("size");
+const QString kScale = QStringLiteral("scale");
+const QString kView = QStringLiteral("view");
+
+constexpr int kMinSide = 100;
+constexpr int kMaxSide = 8000;  // as in the Export image dialog
+constexpr double kMaxScale = 8.0;
+constexpr int kMaxPixelsPerSide = 16384;
+
+Failure bad_argument(const QString& option, const QString& value, const QString& allowed) {
+  return {kExitBadArguments, QStringLiteral("--%1 \"%2\": %3").arg(option, value, allowed)};
+}
+
+std::optional<int> parse_int(const QString& text, int low, int high) {
+  bool ok = false;
+  const int value = text.toInt(&ok);
+  if (!ok || value < low || value > high) return std::nullopt;
+  return value;
+}
+
+QString names_of_formats() { return QStringLiteral("png, svg, pdf, jpg, csv, json"); }
+
+std::optional<OutputFormat> parse_format(const QString& name) {
+  static const QList<QPair<QString, OutputFormat>> kFormats = {
+      {QStringLiteral("png"), OutputFormat::Png},  {QStringLiteral("svg"), OutputFormat::Svg},
+      {QStringLiteral("pdf"), OutputFormat::Pdf},  {QStringLiteral("jpg"), OutputFormat::Jpg},
+      {QStringLiteral("jpeg"), OutputFormat::Jpg}, {QStringLiteral("csv"), OutputFormat::Csv},
+      {QStringLiteral("json"), OutputFormat::Json}};
+  for (const auto& [text, format] : kFormats) {
+    if (name.compare(text, Qt::CaseInsensitive) == 0) return format;
+  }
+  return std::nullopt;
+}
+
+QString example_names() {
+  QStringList names;
+  for (const attn::Example& example : attn::builtin_examples())
+    names.append(QString::fromUtf8(example.name.data(), qsizetype(example.name.size())));
+  return names.join(QStringLiteral(", "));
+}
+
+// The option a raw argument belongs to: itself when it is "--name=value", else the one before.
+QString option_of_argument(int index, const char* const* argv) {
+  const QString self = QString::fromLatin1(argv[index]);
+  if (self.startsWith(QLatin1String("--")) && self.contains(QLatin1Char('=')))
+    return self.section(QLatin1Char('='), 0, 0);
+  if (index > 1 && QString::fromLatin1(argv[index - 1]).startsWith(QLatin1String("--")))
+    return QString::fromLatin1(argv[index - 1]);
+  return QStringLiteral("argument %1").arg(index);
+}
+
+}  // namespace
+
+bool ScenarioOverrides::any() const {
+  return example || source || target || mode || heads || d_model || seed || score || mask ||
+         temperature || positions;
+}
+
+attn::Scenario ScenarioOverrides::applyTo(attn::Scenario s) const {
+  if (example) {
+    if (const attn::Example* e = attn::find_example(*example)) {
+      s.source = e->scenario.source;
+      s.target = e->scenario.target;
+      s.config.mode = e->scenario.config.mode;
+    }
+  }
+  if (source) s.source = *source;
+  if (target) s.target = *target;
+  if (mode) s.config.mode = *mode;
+  if (heads) s.config.heads = *heads;
+  if (d_model) s.config.d_model = *d_model;
+  if (seed) s.config.seed = *seed;
+  if (score) s.config.score = *score;
+  if (mask) s.config.mask = attn::MaskSpec{*mask, {}, {}};
+  if (temperature) s.config.temperature = *temperature;
+  if (positions) s.config.positions = *positions;
+  return s;
+}
+
+CommandLine::CommandLine() {
+  parser_.setApplicationDescription(QStringLiteral(
+      "See every attention head's weights for the sentences you type.\n\n"
+      "Without --export, opens the window (with the given settings, if any).\n"
+      "With --export DIR, computes, writes the files into DIR and exits; no display is needed.\n"
+      "Defaults are the window's defaults: the first example, multihead, 4 heads, d_model 64.\n\n"
+      "Exit codes: 0 success; 2 bad arguments; 3 invalid input (e.g. an empty text, heads not "
+      "dividing d_model); 4 cannot write."));
+  parser_.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+  parser_.addHelpOption();
+  parser_.addVersionOption();
+  const auto add = [this](const QString& name, const QString& description,
+                          const QString& value = {}) {
+    parser_.addOption(QCommandLineOption(name, description, value));
+  };
+  add(kSource,
+      QStringLiteral("The text to attend over (the keys; also the queries unless "
+                     "--mode cross)."),
+      QStringLiteral("TEXT"));
+  add(kTarget, QStringLiteral("Cross mode: the text whose tokens are the queries."),
+      QStringLiteral("TEXT"));
+  add(kMode, QStringLiteral("self | multihead | cross (default: multihead)."),
+      QStringLiteral("MODE"));
+  add(kHeads,
+      QStringLiteral("Number of heads, 1–%1, dividing --d-model (default: 4).").arg(kMaxHeads),
+      QStringLiteral("H"));
+  add(kDModel, QStringLiteral("Width of token vectors, 1–%1 (default: 64).").arg(kMaxDModel),
+      QStringLiteral("D"));
+  add(kSeed, QStringLiteral("Seed of the toy model's weights, 0–2^64−1 (default: 0)."),
+      QStringLiteral("S"));
+  add(kScore,
+      QStringLiteral("scaled_dot | dot | additive | general | cosine (default: scaled_dot)."),
+      QStringLiteral("FUNCTION"));
+  add(kMask, QStringLiteral("none | causal (default: none)."), QStringLiteral("MASK"));
+  add(kTemperature, QStringLiteral("Scores are divided by T, a number > 0 (default: 1)."),
+      QStringLiteral("T"));
+  add(kPositions, QStringLiteral("on | off: add sinusoidal positions (default: on)."),
+      QStringLiteral("on|off"));
+  add(kExample,
+      QStringLiteral("Start from a built-in example's texts and mode; other options override "
+                     "it. One of: %1.")
+          .arg(example_names()),
+      QStringLiteral("NAME"));
+  add(kListExamples, QStringLiteral("Print the built-in examples and exit."));
+  add(kExport,
+      QStringLiteral("Write files into DIR (created if missing) without a window, then exit."),
+      QStringLiteral("DIR"));
+  add(kFormat,
+      QStringLiteral("Comma-separated: %1 (default: png). Images are grid.*, mean.* or "
+                     "head_N.* by --view; csv gives head_N.csv and mean.csv; json gives "
+                     "trace.json.")
+          .arg(names_of_formats()),
+      QStringLiteral("LIST"));
+  add(kSize,
+      QStringLiteral("Layout size WxH, each %1–%2 (default: %3x%4 for the grid, %5x%6 for one "
+                     "panel). SVG and PDF pages have this size.")
+          .arg(kMinSide)
+          .arg(kMaxSide)
+          .arg(kDefaultGridSize.width())
+          .arg(kDefaultGridSize.height())
+          .arg(kDefaultSingleSize.width())
+          .arg(kDefaultSingleSize.height()),
+      QStringLiteral("WxH"));
+  add(kScale,
+      QStringLiteral("PNG and JPEG pixels per layout pixel, a number in (0, %1] (default: 1).")
+          .arg(kMaxScale),
+      QStringLiteral("K"));
+  add(kView,
+      QStringLiteral("grid (every head and the mean) | mean | head:N (1-based) (default: grid)."),
+      QStringLiteral("VIEW"));
+}
+
+Command CommandLine::parse(const QStringList& arguments) {
+  if (!parser_.parse(arguments)) {
+    return Failure{kExitBadArguments, parser_.errorText() + QStringLiteral(" See attnviz --help.")};
+  }
+  if (parser_.isSet(QStringLiteral("help")) || parser_.isSet(QStringLiteral("help-all")))
+    return ShowHelp{};
+  if (parser_.isSet(QStringLiteral("version"))) return ShowVersion{};
+  if (!parser_.positionalArguments().isEmpty()) {
+    return Failure{kExitBadArguments,
+                   QStringLiteral("unexpected argument \"%1\"; texts go after --source or "
+                                  "--target. See attnviz --help.")
+                       .arg(parser_.positionalArguments().first())};
+  }
+  if (parser_.isSet(kListExamples)) return ListExamples{};
+
+  ScenarioOverrides overrides;
+  if (std::optional<Failure> failure = parseScenario(&overrides)) return *failure;
+  if (!parser_.isSet(kExport)) {
+    for (const QString& name : {kFormat, kSize, kScale, kView}) {
+      if (parser_.isSet(name))
+        return Failure{kExitBadArguments, QStringLiteral("--%1 needs --export DIR").arg(name)};
+    }
+    return OpenWindow{overrides};
+  }
+  ExportRequest request;
+  if (std::optional<Failure> failure = parseExport(&request)) return *failure;
+  return RunExport{overrides, request};
+}
+
+std::optional<Failure> CommandLine::parseScenario(ScenarioOverrides* out) const {
+  const auto value = [this](const QString& name) { return parser_.value(name); };
+  if (parser_.isSet(kExample)) {
+    if (!attn::find_example(value(kExample).toStdString()))
+      return bad_argument(kExample, value(kExample),
+                          QStringLiteral("no such example; choose one of ") + example_names());
+    out->example = value(kExample).toStdString();
+  }
+  if (parser_.isSet(kSource)) out->source = value(kSource).toStdString();
+  if (parser_.isSet(kTarget)) out->target = value(kTarget).toStdString();
+  if (parser_.isSet(kMode)) {
+    out->mode = attn::parse_mode(value(kMode).toStdString());
+    if (!out->mode)
+      return bad_argument(kMode, value(kMode), QStringLiteral("choose self, multihead or cross"));
+  }
+  if (parser_.isSet(kHeads)) {
+    out->heads = parse_int(value(kHeads), 1, attn::kMaxHeads);
+    if (!out->heads)
+      return bad_argument(kHeads, value(kHeads),
+                          QStringLiteral("a whole number from 1 to %1").arg(attn::kMaxHeads));
+  }
+  if (parser_.isSet(kDModel)) {
+    out->d_model = parse_int(value(kDModel), 1, attn::kMaxDModel);
+    if (!out->d_model)
+      return bad_argument(kDModel, value(kDModel),
+                          QStringLiteral("a whole number from 1 to %1").arg(attn::kMaxDModel));
+  }
+  if (parser_.isSet(kSeed)) {
+    bool ok = false;
+    const qulonglong seed = value(kSeed).toULongLong(&ok);
+    if (!ok || value(kSeed).startsWith(QLatin1Char('-')))
+      return bad_argument(kSeed, value(kSeed),
+                          QStringLiteral("a whole number from 0 to 18446744073709551615"));
+    out->seed = seed;
+  }
+  if (parser_.isSet(kScore)) {
+    out->score = attn::parse_score_function(value(kScore).toStdString());
+    if (!out->score)
+      return bad_argument(kScore, value(kScore),
+                          QStringLiteral("choose scaled_dot, dot, additive, general or cosine"));
+  }
+  if (parser_.isSet(kMask)) {
+    const std::optional<attn::MaskKind> mask = attn::parse_mask_kind(value(kMask).toStdString());
+    if (mask != attn::MaskKind::None && mask != attn::MaskKind::Causal)
+      return bad_argument(kMask, value(kMask), QStringLiteral("choose none or causal"));
+    out->mask = mask;
+  }
+  if (parser_.isSet(kTemperature)) {
+    bool ok = false;
+    const double t = value(kTemperature).toDouble(&ok);
+    if (!ok || !std::isfinite(t) || t <= 0)
+      return bad_argument(kTemperature, value(kTemperature),
+                          QStringLiteral("a number greater than 0, such as 0.5 or 2"));
+    out->temperature = static_cast<float>(t);
+  }
+  if (parser_.isSet(kPositions)) {
+    const QString on_off = value(kPositions).toLower();
+    if (on_off != QLatin1String("on") && on_off != QLatin1String("off"))
+      return bad_argument(kPositions, value(kPositions), QStringLiteral("choose on or off"));
+    out->positions = on_off == QLatin1String("on");
+  }
+  return std::nullopt;
+}
+
+std::optional<Failure> CommandLine::parseExport(ExportRequest* out) const {
+  out->directory = parser_.value(kExport);
+  if (out->directory.isEmpty())
+    return bad_argument(kExport, out->directory, QStringLiteral("give the folder to write into"));
+
+  if (parser_.isSet(kFormat)) {
+    out->formats.clear();
+    for (const QString& name : parser_.value(kFormat).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+      const std::optional<OutputFormat> format = parse_format(name.trimmed());
+      if (!format)
+        return bad_argument(kFormat, name.trimmed(),
+                            QStringLiteral("choose from ") + names_of_formats());
+      out->formats.insert(*format);
+    }
+    if (out->formats.empty())
+      return bad_argument(kFormat, parser_.value(kFormat),
+                          QStringLiteral("list one or more of ") + names_of_formats());
+  }
+
+  if (parser_.isSet(kView)) {
+    const QString view = parser_.value(kView).toLower();
+    static const QRegularExpression head_pattern(QStringLiteral("^head:(\\d+)$"));
+    const QRegularExpressionMatch head = head_pattern.match(view);
+    if (view == QLatin1String("grid")) {
+      out->view.kind = FigureView::Kind::Grid;
+    } else if (view == QLatin1String("mean")) {
+      out->view.kind = FigureView::Kind::Mean;
+    } else if (head.hasMatch() && parse_int(head.captured(1), 1, attn::kMaxHeads)) {
+      out->view = {FigureView::Kind::Head, head.captured(1).toInt()};
+    } else {
+      return bad_argument(kView, parser_.value(kView),
+                          QStringLiteral("choose grid, mean or head:N with N from 1 to the "
+                                         "number of heads"));
+    }
+  }
+
+  if (parser_.isSet(kSize)) {
+    static const QRegularExpression size_pattern(QStringLiteral("^(\\d+)[xX×](\\d+)$"));
+    const QRegularExpressionMatch match = size_pattern.match(parser_.value(kSize).trimmed());
+    const std::optional<int> width =
+        match.hasMatch() ? parse_int(match.captured(1), kMinSide, kMaxSide) : std::nullopt;
+    const std::optional<int> height =
+        match.hasMatch() ? parse_int(match.captured(2), kMinSide, kMaxSide) : std::nullopt;
+    if (!width || !height)
+      return bad_argument(kSize, parser_.value(kSize),
+                          QStringLiteral("WxH such as 1600x1000, each side from %1 to %2")
+                              .arg(kMinSide)
+                              .arg(kMaxSide));
+    out->size = QSize(*width, *height);
+  }
+  if (parser_.isSet(kScale)) {
+    bool ok = false;
+    const double scale = parser_.value(kScale).toDouble(&ok);
+    if (!ok || !std::isfinite(scale) || scale <= 0 || scale > kMaxScale)
+      return bad_argument(
+          kScale, parser_.value(kScale),
+          QStringLiteral("a number greater than 0 and at most %1, such as 2").arg(kMaxScale));
+    out->scale = scale;
+  }
+  const QSize size = out->size.isValid()                        ? out->size
+                     : out->view.kind == FigureView::Kind::Grid ? kDefaultGridSize
+                                                                : kDefaultSingleSize;
+  const int widest = qRound(std::max(size.width(), size.height()) * out->scale);
+  if (widest > kMaxPixelsPerSide) {
+    return Failure{kExitBadArguments,
+                   QStringLiteral("--size %1x%2 at --scale %3 gives %4 pixels on a side; at most "
+                                  "%5 are allowed")
+                       .arg(size.width())
+                       .arg(size.height())
+                       .arg(out->scale)
+                       .arg(widest)
+                       .arg(kMaxPixelsPerSide)};
+  }
+  return std::nullopt;
+}
+
+std::optional<Failure> find_invalid_utf8_argument(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const attn::Utf8Decoding decoding = attn::decode_utf8(argv[i]);
+    if (!decoding.valid) {
+      return Failure{kExitInvalidInput, QStringLiteral("%1: the text is not valid UTF-8 (%2)")
+                                            .arg(option_of_argument(i, argv),
+                                                 QString::fromStdString(decoding.problem))};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace attn::cli
