@@ -55,6 +55,14 @@ ExportOutcome write_files_atomically(const QString& directory, const QList<Named
                                       .arg(QDir::toNativeSeparators(directory)));
   }
   const QDir dir(directory);
+  // A folder in a file's place would only fail at the final rename, after other files moved in.
+  for (const NamedFile& named : files) {
+    const QString path = dir.filePath(named.name);
+    if (QFileInfo(path).isDir()) {
+      return ExportOutcome::failure(QObject::tr("Cannot write %1: a folder of that name exists")
+                                        .arg(QDir::toNativeSeparators(path)));
+    }
+  }
   // Stage every file first; a QSaveFile destroyed without commit() removes its temporary file.
   std::vector<std::unique_ptr<QSaveFile>> staged;
   for (const NamedFile& named : files) {

@@ -1,0 +1,208 @@
+// The command line's options: defaults equal the window's, every option reaches its setting,
+// and every bad value is refused with exit code 2 and a message naming the option and what it
+// allows.
+#include <gtest/gtest.h>
+
+#include <QStringList>
+
+#include "attn/examples.h"
+#include "attn_cli/command_line.h"
+#include "attn_ui/settings_panel.h"
+#include "ui_test_support.h"
+
+namespace {
+
+using attn::cli::Command;
+using attn::cli::CommandLine;
+using attn::cli::Failure;
+using attn::cli::FigureView;
+using attn::cli::OutputFormat;
+using attn::cli::RunExport;
+
+Command parse(QStringList arguments) {
+  arguments.prepend(QStringLiteral("attnviz"));
+  CommandLine command_line;
+  return command_line.parse(arguments);
+}
+
+RunExport parse_export(QStringList arguments) {
+  arguments << QStringLiteral("--export") << QStringLiteral("out");
+  const Command command = parse(arguments);
+  EXPECT_TRUE(std::holds_alternative<RunExport>(command))
+      << arguments.join(QLatin1Char(' ')).toStdString();
+  return std::holds_alternative<RunExport>(command) ? std::get<RunExport>(command) : RunExport{};
+}
+
+attn::Scenario export_scenario(const QStringList& arguments) {
+  return parse_export(arguments).overrides.applyTo(attn::builtin_examples().front().scenario);
+}
+
+TEST(CommandLine, DefaultsEqualTheWindowsDefaults) {
+  attn::test::WindowFixture fresh;  // empty settings: the window's first start
+  const attn::Scenario window = fresh.window->settingsPanel()->scenario();
+  const attn::Scenario cli = export_scenario({});
+  EXPECT_EQ(cli.source, window.source);
+  EXPECT_EQ(cli.target, window.target);
+  EXPECT_EQ(cli.config.mode, window.config.mode);
+  EXPECT_EQ(cli.config.heads, window.config.heads);
+  EXPECT_EQ(cli.config.d_model, window.config.d_model);
+  EXPECT_EQ(cli.config.seed, window.config.seed);
+  EXPECT_EQ(cli.config.score, window.config.score);
+  EXPECT_EQ(cli.config.mask.kind, window.config.mask.kind);
+  EXPECT_EQ(cli.config.temperature, window.config.temperature);
+  EXPECT_EQ(cli.config.positions, window.config.positions);
+
+  const RunExport run = parse_export({});
+  EXPECT_EQ(run.request.formats, std::set<OutputFormat>{OutputFormat::Png});
+  EXPECT_EQ(run.request.view.kind, FigureView::Kind::Grid);
+  EXPECT_EQ(run.request.scale, 1.0);
+  EXPECT_EQ(run.request.directory, QStringLiteral("out"));
+}
+
+TEST(CommandLine, EveryOptionReachesItsSetting) {
+  const attn::Scenario s =
+      export_scenario({"--source",      "我 爱 你", "--target",    "I love you",
+                       "--mode",        "cross",    "--heads",     "8",
+                       "--d-model",     "128",      "--seed",      "18446744073709551615",
+                       "--score",       "additive", "--mask",      "causal",
+                       "--temperature", "0.5",      "--positions", "off"});
+  EXPECT_EQ(s.source, "我 爱 你");
+  EXPECT_EQ(s.target, "I love you");
+  EXPECT_EQ(s.config.mode, attn::Mode::Cross);
+  EXPECT_EQ(s.config.heads, 8);
+  EXPECT_EQ(s.config.d_model, 128);
+  EXPECT_EQ(s.config.seed, 18446744073709551615ull);
+  EXPECT_EQ(s.config.score, attn::ScoreFunction::Additive);
+  EXPECT_EQ(s.config.mask.kind, attn::MaskKind::Causal);
+  EXPECT_EQ(s.config.temperature, 0.5f);
+  EXPECT_FALSE(s.config.positions);
+
+  const RunExport run = parse_export({"--format", "png,SVG,pdf,jpg,csv,json", "--size", "800x600",
+                                      "--scale", "2.5", "--view", "head:3"});
+  EXPECT_EQ(run.request.formats.size(), 6u);
+  EXPECT_EQ(run.request.size, QSize(800, 600));
+  EXPECT_EQ(run.request.scale, 2.5);
+  EXPECT_EQ(run.request.view.kind, FigureView::Kind::Head);
+  EXPECT_EQ(run.request.view.head, 3);
+  EXPECT_EQ(parse_export({"--view", "mean"}).request.view.kind, FigureView::Kind::Mean);
+}
+
+TEST(CommandLine, AnExampleGivesItsTextsAndModeAndLaterOptionsWin) {
+  const attn::Example* example = attn::find_example("love-zh-en");
+  ASSERT_NE(example, nullptr);
+  attn::Scenario s = export_scenario({"--example", "love-zh-en"});
+  EXPECT_EQ(s.source, example->scenario.source);
+  EXPECT_EQ(s.target, example->scenario.target);
+  EXPECT_EQ(s.config.mode, attn::Mode::Cross);
+  s = export_scenario({"--example", "love-zh-en", "--mode", "self", "--source", "a b"});
+  EXPECT_EQ(s.config.mode, attn::Mode::Self);
+  EXPECT_EQ(s.source, "a b");
+}
+
+// Each bad argument: exit code 2, and the message names the option and its allowed values.
+TEST(CommandLine, BadValuesAreRefusedNamingTheOptionAndWhatItAllows) {
+  struct Case {
+    QStringList arguments;
+    std::vector<QString> message_parts;
+  };
+  const std::vector<Case> cases = {
+      {{"--mode", "both"}, {"--mode", "both", "self, multihead or cross"}},
+      {{"--heads", "0"}, {"--heads", "1 to 64"}},
+      {{"--heads", "four"}, {"--heads", "1 to 64"}},
+      {{"--d-model", "5000"}, {"--d-model", "1 to 4096"}},
+      {{"--seed", "-1"}, {"--seed", "0 to"}},
+      {{"--score", "bilinear"}, {"--score", "scaled_dot, dot, additive, general or cosine"}},
+      {{"--mask", "padding"}, {"--mask", "none or causal"}},
+      {{"--temperature", "0"}, {"--temperature", "greater than 0"}},
+      {{"--temperature", "nan"}, {"--temperature", "greater than 0"}},
+      {{"--positions", "yes"}, {"--positions", "on or off"}},
+      {{"--example", "nosuch"}, {"--example", "animal", "love-zh-en"}},
+      {{"--export", "d", "--format", "gif"}, {"--format", "gif", "png, svg, pdf, jpg, csv, json"}},
+      {{"--export", "d", "--format", ","}, {"--format", "png, svg"}},
+      {{"--export", "d", "--size", "800"}, {"--size", "WxH", "100 to 8000"}},
+      {{"--export", "d", "--size", "50x50"}, {"--size", "100 to 8000"}},
+      {{"--export", "d", "--scale", "0"}, {"--scale", "at most 8"}},
+      {{"--export", "d", "--scale", "9"}, {"--scale", "at most 8"}},
+      {{"--export", "d", "--size", "8000x8000", "--scale", "4"}, {"--size", "16384"}},
+      {{"--export", "d", "--view", "head:0"}, {"--view", "grid, mean or head:N"}},
+      {{"--export", "d", "--view", "panel"}, {"--view", "grid, mean or head:N"}},
+      {{"--export", ""}, {"--export", "folder"}},
+      {{"--format", "png"}, {"--format", "needs --export"}},
+      {{"--view", "mean"}, {"--view", "needs --export"}},
+      {{"--bogus"}, {"bogus", "--help"}},
+      {{"--heads"}, {"heads", "value"}},
+      {{"loose words"}, {"loose words", "--source"}},
+  };
+  for (const Case& c : cases) {
+    const Command command = parse(c.arguments);
+    const std::string label = c.arguments.join(QLatin1Char(' ')).toStdString();
+    ASSERT_TRUE(std::holds_alternative<Failure>(command)) << label;
+    const Failure& failure = std::get<Failure>(command);
+    EXPECT_EQ(failure.exit_code, attn::cli::kExitBadArguments) << label;
+    for (const QString& part : c.message_parts) {
+      EXPECT_TRUE(failure.message.contains(part))
+          << label << ": \"" << failure.message.toStdString() << "\" lacks \"" << part.toStdString()
+          << "\"";
+    }
+  }
+}
+
+TEST(CommandLine, HelpVersionListAndWindowAreTheirOwnCommands) {
+  EXPECT_TRUE(std::holds_alternative<attn::cli::ShowHelp>(parse({"--help"})));
+  EXPECT_TRUE(std::holds_alternative<attn::cli::ShowVersion>(parse({"--version"})));
+  EXPECT_TRUE(std::holds_alternative<attn::cli::ListExamples>(parse({"--list-examples"})));
+  const Command window = parse({"--heads", "8"});
+  ASSERT_TRUE(std::holds_alternative<attn::cli::OpenWindow>(window));
+  EXPECT_EQ(std::get<attn::cli::OpenWindow>(window).overrides.heads, 8);
+  EXPECT_FALSE(std::get<attn::cli::OpenWindow>(parse({})).overrides.any());
+}
+
+TEST(CommandLine, HelpDocumentsEveryOptionAndTheExitCodes) {
+  CommandLine command_line;
+  const QString help = command_line.helpText();
+  for (const char* option : {"--source",
+                             "--target",
+                             "--mode",
+                             "--heads",
+                             "--d-model",
+                             "--seed",
+                             "--score",
+                             "--mask",
+                             "--temperature",
+                             "--positions",
+                             "--example",
+                             "--list-examples",
+                             "--export",
+                             "--format",
+                             "--size",
+                             "--scale",
+                             "--view",
+                             "scaled_dot | dot | additive | general | cosine",
+                             "self | multihead | cross",
+                             "png, svg, pdf, jpg, csv, json",
+                             "head:N",
+                             "Exit codes",
+                             "4 cannot write"}) {
+    EXPECT_TRUE(help.contains(QString::fromUtf8(option))) << option;
+  }
+}
+
+TEST(CommandLine, InvalidUtf8IsInvalidInputNamingTheOption) {
+  const char* argv[] = {"attnviz", "--source", "ab\xff", "--export", "out"};
+  const std::optional<Failure> failure = attn::cli::find_invalid_utf8_argument(5, argv);
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_EQ(failure->exit_code, attn::cli::kExitInvalidInput);
+  EXPECT_TRUE(failure->message.contains(QStringLiteral("--source")))
+      << failure->message.toStdString();
+  EXPECT_TRUE(failure->message.contains(QStringLiteral("byte 2")))
+      << failure->message.toStdString();
+  const char* equals[] = {"attnviz", "--target=\xc3("};
+  const std::optional<Failure> second = attn::cli::find_invalid_utf8_argument(2, equals);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(second->message.startsWith(QStringLiteral("--target")))
+      << second->message.toStdString();
+  const char* fine[] = {"attnviz", "--source", "我爱你"};
+  EXPECT_FALSE(attn::cli::find_invalid_utf8_argument(3, fine).has_value());
+}
+
+}  // namespace
