@@ -72,6 +72,7 @@ int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/attnviz/icons/attnviz.svg")));
   QSettings settings;
   attn::ui::MainWindow window(&settings);
+  if (command.overrides.session) window.applySession(*command.overrides.session);
   if (command.overrides.any()) {
     attn::ui::SettingsPanel* panel = window.settingsPanel();
     panel->setScenario(command.overrides.applyTo(panel->scenario()));

@@ -115,6 +115,9 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
   if (wants_images) {
     attn::ui::HeatmapView view;
     view.resize(options.size);
+    view.setGradient(request.view_options.gradient);
+    view.setShowNumbers(request.view_options.show_numbers);
+    view.setFixedRange(request.view_options.fixed_range);
     view.setTrace(trace);
     view.setFocusedHead(request.view.kind == FigureView::Kind::Head
                             ? request.view.head - 1

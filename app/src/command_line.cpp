@@ -22,6 +22,7 @@ const QString kMask = QStringLiteral("mask");
 const QString kTemperature = QStringLiteral("temperature");
 const QString kPositions = QStringLiteral("positions");
 const QString kExample = QStringLiteral("example");
+const QString kSession = QStringLiteral("session");
 const QString kListExamples = QStringLiteral("list-examples");
 const QString kExport = QStringLiteral("export");
 const QString kFormat = QStringLiteral("format");
@@ -79,11 +80,12 @@ QString option_of_argument(int index, const char* const* argv) {
 }  // namespace
 
 bool ScenarioOverrides::any() const {
-  return example || source || target || mode || heads || d_model || seed || score || mask ||
-         temperature || positions;
+  return session || example || source || target || mode || heads || d_model || seed || score ||
+         mask || temperature || positions;
 }
 
 attn::Scenario ScenarioOverrides::applyTo(attn::Scenario s) const {
+  if (session) s = session->scenario;
   if (example) {
     if (const attn::Example* e = attn::find_example(*example)) {
       s.source = e->scenario.source;
@@ -147,6 +149,10 @@ CommandLine::CommandLine() {
                      "it. One of: %1.")
           .arg(example_names()),
       QStringLiteral("NAME"));
+  add(kSession,
+      QStringLiteral("Start from a session saved by the window (.attnviz): its texts, settings, "
+                     "colour scale and cell values; other options override it."),
+      QStringLiteral("FILE"));
   add(kListExamples, QStringLiteral("Print the built-in examples and exit."));
   add(kExport,
       QStringLiteral("Write files into DIR (created if missing) without a window, then exit."),
@@ -202,11 +208,19 @@ Command CommandLine::parse(const QStringList& arguments) {
   }
   ExportRequest request;
   if (std::optional<Failure> failure = parseExport(&request)) return *failure;
+  if (overrides.session) request.view_options = overrides.session->view;
   return RunExport{overrides, request};
 }
 
 std::optional<Failure> CommandLine::parseScenario(ScenarioOverrides* out) const {
   const auto value = [this](const QString& name) { return parser_.value(name); };
+  if (parser_.isSet(kSession)) {
+    attn::ui::Session session;
+    const attn::ui::ExportOutcome loaded = attn::ui::load_session_file(value(kSession), &session);
+    if (!loaded.ok)
+      return Failure{kExitInvalidInput, QStringLiteral("--session: ") + loaded.message};
+    out->session = session;
+  }
   if (parser_.isSet(kExample)) {
     if (!attn::find_example(value(kExample).toStdString()))
       return bad_argument(kExample, value(kExample),

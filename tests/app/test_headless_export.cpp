@@ -17,6 +17,7 @@
 #include "attn/examples.h"
 #include "attn/toy_model.h"
 #include "attn_cli/command_line.h"
+#include "attn_ui/session_file.h"
 #include "attn_ui/settings_panel.h"
 #include "matrix_near.h"
 #include "reference_attention.h"
@@ -294,6 +295,41 @@ TEST(HeadlessExport, ExitCodesNameTheProblemAndLeaveNothingBehind) {
   EXPECT_EQ(read_all(dir.filePath("old/grid.png")), QByteArray("earlier slide"));
   EXPECT_EQ(QDir(dir.filePath("old")).entryList(QDir::Files | QDir::Hidden),
             QStringList{"grid.png"});
+}
+
+TEST(HeadlessExport, ASessionFileGivesItsSettingsAndOtherOptionsOverrideIt) {
+  QTemporaryDir dir;
+  attn::ui::Session session;
+  session.scenario.source = "我 爱 你";
+  session.scenario.target = "I love you";
+  session.scenario.config.mode = attn::Mode::Cross;
+  session.scenario.config.heads = 8;
+  session.scenario.config.score = attn::ScoreFunction::General;
+  const QString path = dir.filePath(QStringLiteral("lesson.attnviz"));
+  ASSERT_TRUE(attn::ui::save_session_file(path, session).ok);
+
+  ProgramRun run = run_attnviz(
+      {"--session", path, "--seed", "9", "--export", dir.filePath("out"), "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+  const QJsonObject config = QJsonDocument::fromJson(read_all(dir.filePath("out/trace.json")))
+                                 .object()[QStringLiteral("config")]
+                                 .toObject();
+  EXPECT_EQ(config[QStringLiteral("mode")].toString(), QStringLiteral("cross"));
+  EXPECT_EQ(config[QStringLiteral("heads")].toInt(), 8);
+  EXPECT_EQ(config[QStringLiteral("score")].toString(), QStringLiteral("general"));
+  EXPECT_EQ(config[QStringLiteral("seed")].toInt(), 9);
+  EXPECT_EQ(config[QStringLiteral("target")].toString(), QStringLiteral("I love you"));
+
+  QFile corrupt(dir.filePath("corrupt.attnviz"));
+  ASSERT_TRUE(corrupt.open(QIODevice::WriteOnly));
+  corrupt.write("{\"format\": \"attnviz-session\", \"version\": ");
+  corrupt.close();
+  run = run_attnviz({"--session", corrupt.fileName(), "--export", dir.filePath("bad")});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.err.contains("--session") && run.err.contains(corrupt.fileName()) &&
+              run.err.contains("not valid JSON"))
+      << run.err.toStdString();
+  EXPECT_FALSE(QFileInfo::exists(dir.filePath("bad")));
 }
 
 TEST(HeadlessExport, HelpAndListNeedNoDisplay) {

@@ -65,6 +65,17 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open = file->addAction(tr("&Open session…"), this, &MainWindow::chooseAndOpenSession);
+  open->setShortcut(QKeySequence::Open);
+  recent_menu_ = file->addMenu(tr("Open &recent"));
+  rebuildRecentMenu();
+  QAction* save =
+      file->addAction(tr("&Save session"), this, [this] { chooseAndSaveSession(false); });
+  save->setShortcut(QKeySequence::Save);
+  QAction* save_as =
+      file->addAction(tr("Save session &as…"), this, [this] { chooseAndSaveSession(true); });
+  save_as->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+  file->addSeparator();
   QAction* export_image =
       file->addAction(tr("&Export image…"), this, &MainWindow::chooseAndExportImage);
   export_image->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -147,6 +158,10 @@ void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
                        .arg(t.d_k)
                        .arg(engine_->lastRunMilliseconds(), 0, 'f', 2));
   view_->setTrace(std::move(trace));
+  if (pending_focused_head_) {
+    view_->setFocusedHead(*pending_focused_head_);
+    pending_focused_head_.reset();
+  }
 }
 
 void MainWindow::onFailed(const attn::Error& error) {
@@ -224,6 +239,102 @@ void MainWindow::copyImage() {
   status_->setText(tr("Copied a %1 × %2 image").arg(image.width()).arg(image.height()));
 }
 
+Session MainWindow::currentSession() const {
+  Session session;
+  session.scenario = settings_panel_->scenario();
+  session.view.gradient = view_->gradient();
+  session.view.show_numbers = view_->showNumbers();
+  session.view.fixed_range = view_->fixedRange();
+  session.view.focused_head = view_->focusedHead();
+  return session;
+}
+
+ExportOutcome MainWindow::saveSession(const QString& path) {
+  const ExportOutcome outcome = save_session_file(path, currentSession());
+  if (outcome.ok) {
+    session_path_ = path;
+    rememberRecentSession(path);
+  }
+  status_->setText(outcome.ok ? tr("Saved %1").arg(QDir::toNativeSeparators(path))
+                              : outcome.message);
+  return outcome;
+}
+
+ExportOutcome MainWindow::openSession(const QString& path) {
+  Session session;
+  const ExportOutcome outcome = load_session_file(path, &session);
+  if (!outcome.ok) {
+    status_->setText(outcome.message);
+    return outcome;
+  }
+  applySession(session);
+  session_path_ = path;
+  rememberRecentSession(path);
+  status_->setText(tr("Opened %1").arg(QDir::toNativeSeparators(path)));
+  return outcome;
+}
+
+void MainWindow::applySession(const Session& session) {
+  view_->setGradient(session.view.gradient);
+  for (QAction* action : gradient_actions_->actions())
+    action->setChecked(action->data().toString() == view_->gradient());
+  numbers_action_->setChecked(session.view.show_numbers);
+  fixed_range_action_->setChecked(session.view.fixed_range);
+  pending_focused_head_ = session.view.focused_head;
+  settings_panel_->setScenario(session.scenario);
+}
+
+void MainWindow::chooseAndOpenSession() {
+  const QString start = session_path_.isEmpty()
+                            ? QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)
+                            : QFileInfo(session_path_).absolutePath();
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), start,
+                                                    tr("attnviz sessions (*.attnviz)"));
+  if (path.isEmpty()) return;
+  const ExportOutcome outcome = openSession(path);
+  if (!outcome.ok) QMessageBox::warning(this, tr("Open session"), outcome.message);
+}
+
+void MainWindow::chooseAndSaveSession(bool ask_for_path) {
+  QString path = session_path_;
+  if (ask_for_path || path.isEmpty()) {
+    const QString start =
+        path.isEmpty() ? QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                             .filePath(QStringLiteral("lesson.attnviz"))
+                       : path;
+    path = QFileDialog::getSaveFileName(this, tr("Save session"), start,
+                                        tr("attnviz sessions (*.attnviz)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".attnviz"))) path += QStringLiteral(".attnviz");
+  }
+  const ExportOutcome outcome = saveSession(path);
+  if (!outcome.ok) QMessageBox::warning(this, tr("Save session"), outcome.message);
+}
+
+void MainWindow::rememberRecentSession(const QString& path) {
+  const QString absolute = QFileInfo(path).absoluteFilePath();
+  recent_sessions_.removeAll(absolute);
+  recent_sessions_.prepend(absolute);
+  while (recent_sessions_.size() > kMaxRecentSessions) recent_sessions_.removeLast();
+  if (settings_) settings_->setValue(QStringLiteral("session/recent"), recent_sessions_);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recent_menu_->clear();
+  for (const QString& path : recent_sessions_) {
+    recent_menu_
+        ->addAction(QFileInfo(path).fileName(), this,
+                    [this, path] {
+                      const ExportOutcome outcome = openSession(path);
+                      if (!outcome.ok)
+                        QMessageBox::warning(this, tr("Open session"), outcome.message);
+                    })
+        ->setToolTip(QDir::toNativeSeparators(path));
+  }
+  recent_menu_->setEnabled(!recent_sessions_.isEmpty());
+}
+
 void MainWindow::saveSettings() {
   if (!settings_) return;
   save_scenario(*settings_, settings_panel_->scenario());
@@ -268,6 +379,8 @@ void MainWindow::restoreSettings() {
   export_options_.scale =
       std::clamp(settings_->value(QStringLiteral("export/scale"), 2.0).toDouble(), 1.0, 4.0);
   last_export_dir_ = settings_->value(QStringLiteral("export/dir")).toString();
+  recent_sessions_ = settings_->value(QStringLiteral("session/recent")).toStringList();
+  rebuildRecentMenu();
 }
 
 void MainWindow::fitToScreen() {

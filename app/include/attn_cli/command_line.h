@@ -11,6 +11,7 @@
 
 #include "attn/config.h"
 #include "attn_ui/figure_export.h"
+#include "attn_ui/session_file.h"
 
 namespace attn::cli {
 
@@ -31,7 +32,8 @@ struct Failure {
 /// The settings given on the command line; each one replaces the same setting of a base
 /// scenario (the GUI's defaults for an export, the window's last inputs otherwise).
 struct ScenarioOverrides {
-  std::optional<std::string> example;  ///< its texts and mode, applied before the rest
+  std::optional<attn::ui::Session> session;  ///< --session FILE: applied first, whole
+  std::optional<std::string> example;        ///< its texts and mode, applied before the rest
   std::optional<std::string> source;
   std::optional<std::string> target;
   std::optional<attn::Mode> mode;
@@ -64,6 +66,7 @@ struct ExportRequest {
   FigureView view;
   QSize size;  ///< empty: the default for the view (kDefaultGridSize / kDefaultSingleSize)
   double scale = 1.0;
+  attn::ui::ViewOptions view_options;  ///< colour scale and cell values (from --session)
 };
 
 inline constexpr QSize kDefaultGridSize{1600, 1000};

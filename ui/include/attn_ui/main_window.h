@@ -2,11 +2,13 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 #include "attn/expected.h"
 #include "attn/trace.h"
 #include "attn_ui/export_outcome.h"
 #include "attn_ui/figure_export.h"
+#include "attn_ui/session_file.h"
 
 class QActionGroup;
 class QDockWidget;
@@ -42,6 +44,19 @@ class MainWindow : public QMainWindow {
   ExportOutcome exportData(const QString& directory);
   /// Puts the figure (as the export settings say) on the clipboard.
   void copyImage();
+  /// The inputs, every setting and the view options, as a session file keeps them.
+  Session currentSession() const;
+  /// Writes the session to `path` (atomically) and remembers it under File ▸ Open Recent.
+  ExportOutcome saveSession(const QString& path);
+  /// Reads `path` and shows it; a corrupt, newer or unreadable file changes nothing on screen and
+  /// the message says why.
+  ExportOutcome openSession(const QString& path);
+  /// Shows `session` as if it had been opened from a file.
+  void applySession(const Session& session);
+  /// Session files opened or saved, most recent first (at most kMaxRecentSessions).
+  QStringList recentSessions() const { return recent_sessions_; }
+  static constexpr int kMaxRecentSessions = 8;
+
   /// Stores inputs, view options and layout now (also done on close).
   void saveSettings();
 
@@ -57,6 +72,10 @@ class MainWindow : public QMainWindow {
   void onFailed(const attn::Error& error);
   void chooseAndExportImage();
   void chooseAndExportData();
+  void chooseAndOpenSession();
+  void chooseAndSaveSession(bool ask_for_path);
+  void rememberRecentSession(const QString& path);
+  void rebuildRecentMenu();
 
   QSettings* settings_;
   SettingsPanel* settings_panel_;
@@ -69,6 +88,10 @@ class MainWindow : public QMainWindow {
   QAction* fixed_range_action_ = nullptr;
   ImageExportOptions export_options_;
   QString last_export_dir_;
+  QString session_path_;  // the file Save writes to; empty until saved or opened
+  QStringList recent_sessions_;
+  QMenu* recent_menu_ = nullptr;
+  std::optional<int> pending_focused_head_;  // from a session, applied once its trace is shown
 };
 
 }  // namespace attn::ui

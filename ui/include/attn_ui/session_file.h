@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include "attn/config.h"
+#include "attn_ui/export_outcome.h"
+
+namespace attn::ui {
+
+/// How the heatmaps are shown, besides the inputs.
+struct ViewOptions {
+  QString gradient = QStringLiteral("viridis");
+  bool show_numbers = true;
+  bool fixed_range = false;
+  int focused_head = -1;  ///< HeatmapView::kMeanPanel or a 0-based head
+};
+
+/// What a .attnviz file keeps: the inputs, every setting and the view options.
+struct Session {
+  attn::Scenario scenario;
+  ViewOptions view;
+};
+
+/// The format version this build writes; files with a larger one are refused.
+inline constexpr int kSessionVersion = 1;
+
+/// The session as JSON: {"format": "attnviz-session", "version": 1, "scenario": {…}, "view": {…}}.
+QByteArray session_to_json(const Session& session);
+
+/// Reads a session from JSON. On failure returns false and sets `why` (a sentence naming the
+/// problem: not JSON, not a session, a newer version, a bad value) without touching `session`.
+bool session_from_json(const QByteArray& json, Session* session, QString* why);
+
+/// Writes the session to `path` atomically.
+ExportOutcome save_session_file(const QString& path, const Session& session);
+/// Reads `path`; a failure names the path and the reason, and leaves `session` untouched.
+ExportOutcome load_session_file(const QString& path, Session* session);
+
+}  // namespace attn::ui

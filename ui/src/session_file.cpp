@@ -1,0 +1,188 @@
+#include "attn_ui/session_file.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cmath>
+
+#include "attn/validation.h"
+#include "attn_ui/data_export.h"
+#include "attn_ui/gradients.h"
+
+namespace attn::ui {
+namespace {
+
+const QString kFormat = QStringLiteral("attnviz-session");
+constexpr qint64 kMaxSessionBytes = 4 << 20;  // texts are at most a few thousand tokens
+
+QString text(const std::string& s) { return QString::fromStdString(s); }
+
+QJsonObject scenario_to_json(const attn::Scenario& s) {
+  const attn::AttentionConfig& c = s.config;
+  return QJsonObject{
+      {QStringLiteral("source"), text(s.source)},
+      {QStringLiteral("target"), text(s.target)},
+      {QStringLiteral("mode"), text(std::string(attn::to_string(c.mode)))},
+      {QStringLiteral("heads"), c.heads},
+      {QStringLiteral("d_model"), c.d_model},
+      // A string: JSON numbers lose integers above 2^53.
+      {QStringLiteral("seed"), QString::number(c.seed)},
+      {QStringLiteral("score"), text(std::string(attn::to_string(c.score)))},
+      {QStringLiteral("mask"), text(std::string(attn::to_string(c.mask.kind)))},
+      {QStringLiteral("temperature"), double(c.temperature)},
+      {QStringLiteral("positions"), c.positions},
+  };
+}
+
+// Reads one member with its check; the first problem found is kept in `why`.
+class Reader {
+ public:
+  explicit Reader(const QJsonObject& object) : object_(object) {}
+  QString why;
+
+  QString string(const char* key) {
+    const QJsonValue v = object_.value(QLatin1String(key));
+    if (!v.isString()) fail(key, QStringLiteral("text"));
+    return v.toString();
+  }
+  int integer(const char* key, int low, int high) {
+    const QJsonValue v = object_.value(QLatin1String(key));
+    const double d = v.toDouble(std::nan(""));
+    if (!v.isDouble() || d != std::floor(d) || d < low || d > high)
+      fail(key, QStringLiteral("a whole number from %1 to %2").arg(low).arg(high));
+    return int(d);
+  }
+  bool boolean(const char* key) {
+    const QJsonValue v = object_.value(QLatin1String(key));
+    if (!v.isBool()) fail(key, QStringLiteral("true or false"));
+    return v.toBool();
+  }
+  double number(const char* key) {
+    const QJsonValue v = object_.value(QLatin1String(key));
+    if (!v.isDouble()) fail(key, QStringLiteral("a number"));
+    return v.toDouble();
+  }
+  template <class T, class Parse>
+  T named(const char* key, Parse parse, const QString& allowed) {
+    const std::optional<T> value = parse(string(key).toStdString());
+    if (!value) {
+      fail(key, allowed);
+      return T{};
+    }
+    return *value;
+  }
+
+ private:
+  void fail(const char* key, const QString& expected) {
+    if (why.isEmpty()) why = QObject::tr("\"%1\" should be %2").arg(QLatin1String(key), expected);
+  }
+  QJsonObject object_;
+};
+
+}  // namespace
+
+QByteArray session_to_json(const Session& session) {
+  const QJsonObject view{{QStringLiteral("gradient"), session.view.gradient},
+                         {QStringLiteral("show_numbers"), session.view.show_numbers},
+                         {QStringLiteral("fixed_range"), session.view.fixed_range},
+                         {QStringLiteral("focused_head"), session.view.focused_head}};
+  const QJsonObject root{{QStringLiteral("format"), kFormat},
+                         {QStringLiteral("version"), kSessionVersion},
+                         {QStringLiteral("scenario"), scenario_to_json(session.scenario)},
+                         {QStringLiteral("view"), view}};
+  return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+bool session_from_json(const QByteArray& json, Session* session, QString* why) {
+  QJsonParseError error;
+  const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+  if (document.isNull()) {
+    *why = QObject::tr("it is not valid JSON (%1 at byte %2)")
+               .arg(error.errorString())
+               .arg(error.offset);
+    return false;
+  }
+  const QJsonObject root = document.object();
+  if (root.value(QStringLiteral("format")).toString() != kFormat) {
+    *why = QObject::tr("it is not an attnviz session");
+    return false;
+  }
+  const int version = root.value(QStringLiteral("version")).toInt(0);
+  if (version > kSessionVersion) {
+    *why = QObject::tr(
+               "it was saved by a newer attnviz (format version %1; this one reads "
+               "version %2 and older)")
+               .arg(version)
+               .arg(kSessionVersion);
+    return false;
+  }
+  if (version < 1) {
+    *why = QObject::tr("its format version is missing or invalid");
+    return false;
+  }
+
+  Session read;
+  Reader s(root.value(QStringLiteral("scenario")).toObject());
+  read.scenario.source = s.string("source").toStdString();
+  read.scenario.target = s.string("target").toStdString();
+  attn::AttentionConfig& c = read.scenario.config;
+  c.mode = s.named<attn::Mode>("mode", attn::parse_mode, QObject::tr("self, multihead or cross"));
+  c.heads = s.integer("heads", 1, attn::kMaxHeads);
+  c.d_model = s.integer("d_model", 1, attn::kMaxDModel);
+  bool seed_ok = false;
+  c.seed = s.string("seed").toULongLong(&seed_ok);
+  if (!seed_ok && s.why.isEmpty()) s.why = QObject::tr("\"seed\" should be a whole number");
+  c.score =
+      s.named<attn::ScoreFunction>("score", attn::parse_score_function,
+                                   QObject::tr("scaled_dot, dot, additive, general or cosine"));
+  c.mask.kind =
+      s.named<attn::MaskKind>("mask", attn::parse_mask_kind, QObject::tr("none or causal"));
+  if (c.mask.kind != attn::MaskKind::None && c.mask.kind != attn::MaskKind::Causal &&
+      s.why.isEmpty())
+    s.why = QObject::tr("\"mask\" should be none or causal");
+  const double temperature = s.number("temperature");
+  if (!(temperature > 0) && s.why.isEmpty())
+    s.why = QObject::tr("\"temperature\" should be a number greater than 0");
+  c.temperature = float(temperature);
+  c.positions = s.boolean("positions");
+
+  Reader v(root.value(QStringLiteral("view")).toObject());
+  read.view.gradient = v.string("gradient");
+  if (!gradient_ids().contains(read.view.gradient) && v.why.isEmpty())
+    v.why = QObject::tr("\"gradient\" should be one of %1")
+                .arg(gradient_ids().join(QStringLiteral(", ")));
+  read.view.show_numbers = v.boolean("show_numbers");
+  read.view.fixed_range = v.boolean("fixed_range");
+  read.view.focused_head = v.integer("focused_head", -1, attn::kMaxHeads - 1);
+
+  const QString problem = !s.why.isEmpty() ? s.why : v.why;
+  if (!problem.isEmpty()) {
+    *why = problem;
+    return false;
+  }
+  *session = read;
+  return true;
+}
+
+ExportOutcome save_session_file(const QString& path, const Session& session) {
+  return write_file_atomically(path, session_to_json(session));
+}
+
+ExportOutcome load_session_file(const QString& path, Session* session) {
+  const QString shown = QDir::toNativeSeparators(path);
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly))
+    return ExportOutcome::failure(QObject::tr("Cannot open %1: %2").arg(shown, file.errorString()));
+  if (file.size() > kMaxSessionBytes)
+    return ExportOutcome::failure(
+        QObject::tr("Cannot open %1: at %2 MB it is too large for a session")
+            .arg(shown)
+            .arg(file.size() >> 20));
+  QString why;
+  if (!session_from_json(file.readAll(), session, &why))
+    return ExportOutcome::failure(QObject::tr("Cannot open %1: %2").arg(shown, why));
+  return ExportOutcome::success();
+}
+
+}  // namespace attn::ui
