@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Takes a screenshot of the real window under Xvfb, as a person would see it.
 #   scripts/screenshot.sh OUT.png [attnviz options...]      e.g. --example love-zh-en
+#   ATTNVIZ_KEYS='ctrl+2 Right' scripts/screenshot.sh …    keys pressed first (xdotool)
 # Uses a throwaway settings folder, so your own settings are neither used nor changed.
-# Needs xvfb, xauth and imagemagick (installed here if missing).
+# Needs xvfb, xauth, imagemagick and xdotool (installed here if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "$1")"
 shift
 missing=()
-for package in xvfb xauth imagemagick; do
+for package in xvfb xauth imagemagick xdotool; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
     missing+=("$package")
 done
@@ -28,6 +29,10 @@ XDG_CONFIG_HOME="$config" xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
   build/app/attnviz "$@" &
   app=$!
   sleep "${ATTNVIZ_SHOT_DELAY:-3}"
+  if [ -n "${ATTNVIZ_KEYS:-}" ]; then
+    for key in $ATTNVIZ_KEYS; do xdotool search --sync --onlyvisible --class attnviz windowfocus --sync key "$key"; sleep 0.4; done
+    sleep 1
+  fi
   import -window root "'"$out"'"
   kill $app' _ "$@"
 echo "wrote $out"

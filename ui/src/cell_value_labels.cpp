@@ -12,6 +12,8 @@ CellValueLabels::CellValueLabels(HeatmapPanel* panel)
     : QCPLayerable(panel, QStringLiteral("main")), panel_(panel) {}
 
 QString CellValueLabels::format(double value, bool compact) {
+  if (std::isinf(value)) return value < 0 ? QStringLiteral("−∞") : QStringLiteral("∞");
+  if (std::isnan(value)) return QStringLiteral("–");
   QString text = QString::number(value, 'f', 2);
   if (!compact) return text;
   if (text == QLatin1String("1.00")) return QStringLiteral("1");
@@ -72,9 +74,10 @@ void CellValueLabels::draw(QCPPainter* painter) {
       const double value = values(r, c);
       const QPointF centre(x->coordToPixel(double(c)), y->coordToPixel(double(r)));
       QRgb rgb = 0;
-      gradient.colorize(&value, range, &rgb, 1);
+      const double shown = std::isfinite(value) ? value : std::nan("");  // as in the map
+      gradient.colorize(&shown, range, &rgb, 1);
       painter->setPen(readable_text_color(QColor::fromRgb(rgb)));
-      if (!on_screen) {
+      if (!on_screen || !std::isfinite(value) || std::abs(value) > 1e6) {
         // SVG and PDF: plain text, placed exactly (static text is laid out for the screen).
         const QRectF cell(centre.x() - cell_width / 2, centre.y() - cell_height / 2, cell_width,
                           cell_height);

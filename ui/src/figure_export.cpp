@@ -33,20 +33,27 @@ std::optional<ImageFormat> image_format_for_path(const QString& path) {
   return std::nullopt;
 }
 
-QImage render_figure_image(HeatmapView& view, const ImageExportOptions& options) {
-  const QSize size = effective_size(view, options);
-  const double scale = options.scale > 0 ? options.scale : 1.0;
+QImage render_picture_image(const PaintFunction& paint, const QSize& size, double scale,
+                            const QColor& background) {
+  if (scale <= 0) scale = 1.0;
   const QSize pixels(qRound(size.width() * scale), qRound(size.height() * scale));
   if (pixels.width() > kMaxPixels || pixels.height() > kMaxPixels) return {};
   QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
   if (image.isNull()) return image;
-  image.fill(view.palette().color(QPalette::Window));
+  image.fill(background);
   QCPPainter painter(&image);
   painter.setRenderHint(QPainter::TextAntialiasing);
   painter.scale(scale, scale);
-  view.renderFigure(&painter, size, options.part);
+  paint(&painter);
   painter.end();
   return image;
+}
+
+QImage render_figure_image(HeatmapView& view, const ImageExportOptions& options) {
+  const QSize size = effective_size(view, options);
+  return render_picture_image(
+      [&](QCPPainter* painter) { view.renderFigure(painter, size, options.part); }, size,
+      options.scale, view.palette().color(QPalette::Window));
 }
 
 QString suffix_for_format(ImageFormat format) {
@@ -63,24 +70,22 @@ QString suffix_for_format(ImageFormat format) {
   return {};
 }
 
-ExportOutcome encode_figure(HeatmapView& view, ImageFormat format,
-                            const ImageExportOptions& options, const QString& name,
-                            QByteArray* bytes) {
-  if (!view.trace()) return ExportOutcome::failure(QObject::tr("Nothing to export yet."));
+ExportOutcome encode_picture(const PaintFunction& paint, ImageFormat format, const QSize& size,
+                             double scale, const QColor& background, const QString& name,
+                             QByteArray* bytes) {
   bytes->clear();
   QBuffer buffer(bytes);
   buffer.open(QIODevice::WriteOnly);
-  const QSize size = effective_size(view, options);
   switch (format) {
     case ImageFormat::Png:
     case ImageFormat::Jpeg: {
-      const QImage image = render_figure_image(view, options);
+      const QImage image = render_picture_image(paint, size, scale, background);
       if (image.isNull()) {
         return ExportOutcome::failure(
             QObject::tr("Cannot export %1: %2 × %3 pixels is too large (at most %4 per side)")
                 .arg(QDir::toNativeSeparators(name))
-                .arg(qRound(size.width() * options.scale))
-                .arg(qRound(size.height() * options.scale))
+                .arg(qRound(size.width() * scale))
+                .arg(qRound(size.height() * scale))
                 .arg(kMaxPixels));
       }
       const bool png = format == ImageFormat::Png;
@@ -95,7 +100,7 @@ ExportOutcome encode_figure(HeatmapView& view, ImageFormat format,
       generator.setTitle(QStringLiteral("attnviz"));
       generator.setDescription(QObject::tr("Attention weights exported from attnviz"));
       QCPPainter painter(&generator);
-      view.renderFigure(&painter, size, options.part);
+      paint(&painter);
       painter.end();
       break;
     }
@@ -106,12 +111,37 @@ ExportOutcome encode_figure(HeatmapView& view, ImageFormat format,
       writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
       writer.setPageMargins(QMarginsF(0, 0, 0, 0));
       QCPPainter painter(&writer);
-      view.renderFigure(&painter, size, options.part);
+      paint(&painter);
       painter.end();
       break;
     }
   }
   return ExportOutcome::success();
+}
+
+ExportOutcome encode_figure(HeatmapView& view, ImageFormat format,
+                            const ImageExportOptions& options, const QString& name,
+                            QByteArray* bytes) {
+  if (!view.trace()) return ExportOutcome::failure(QObject::tr("Nothing to export yet."));
+  const QSize size = effective_size(view, options);
+  return encode_picture(
+      [&](QCPPainter* painter) { view.renderFigure(painter, size, options.part); }, format, size,
+      options.scale, view.palette().color(QPalette::Window), name, bytes);
+}
+
+ExportOutcome export_picture(const PaintFunction& paint, const QString& path, const QSize& size,
+                             double scale, const QColor& background) {
+  const std::optional<ImageFormat> format = image_format_for_path(path);
+  if (!format) {
+    return ExportOutcome::failure(
+        QObject::tr("Cannot export to %1: the name must end in .png, .jpg, .svg or .pdf")
+            .arg(QDir::toNativeSeparators(path)));
+  }
+  QByteArray bytes;
+  const ExportOutcome encoded = encode_picture(paint, *format, size.expandedTo(QSize(100, 100)),
+                                               scale, background, path, &bytes);
+  if (!encoded.ok) return encoded;
+  return write_file_atomically(path, bytes);
 }
 
 ExportOutcome export_figure(HeatmapView& view, const QString& path,

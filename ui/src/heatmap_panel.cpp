@@ -65,7 +65,12 @@ void HeatmapPanel::setContent(PanelContent content) {
   cells->setSize(n_k, n_q);
   cells->setRange(QCPRange(0, std::max(0, n_k - 1)), QCPRange(0, std::max(0, n_q - 1)));
   for (int r = 0; r < n_q; ++r)
-    for (int c = 0; c < n_k; ++c) cells->setCell(c, r, content_.values(r, c));
+    for (int c = 0; c < n_k; ++c) {
+      // Masked scores are −∞; the colour map gets NaN (its "hidden" colour), since converting
+      // an infinity to a colour index is undefined.
+      const double value = content_.values(r, c);
+      cells->setCell(c, r, std::isfinite(value) ? value : std::nan(""));
+    }
 
   xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(xAxis, content_.column_labels)));
   yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(yAxis, content_.row_labels)));
@@ -78,7 +83,12 @@ void HeatmapPanel::setContent(PanelContent content) {
     setHighlight(highlight_row_, highlight_column_);
 }
 
-void HeatmapPanel::setGradient(const QCPColorGradient& gradient) { map_->setGradient(gradient); }
+void HeatmapPanel::setGradient(const QCPColorGradient& gradient) {
+  QCPColorGradient with_hidden = gradient;
+  with_hidden.setNanHandling(QCPColorGradient::nhNanColor);
+  with_hidden.setNanColor(QColor(0xbd, 0xbd, 0xbd));  // neutral grey: "hidden", not a weight
+  map_->setGradient(with_hidden);
+}
 
 void HeatmapPanel::setColorRange(const QCPRange& range) { map_->setDataRange(range); }
 
@@ -152,7 +162,7 @@ QString HeatmapPanel::toolTipForCell(int row, int column) const {
   return tr("%1 · query '%2' → key '%3': %4")
       .arg(content_.tooltip_name, content_.row_labels.value(row),
            content_.column_labels.value(column))
-      .arg(double(content_.values(row, column)), 0, 'f', 2);
+      .arg(CellValueLabels::format(content_.values(row, column), false));
 }
 
 // Renders into the paint buffer now; the widget shows it in the next paint, which Qt merges

@@ -259,6 +259,14 @@ void HeatmapView::layoutGrid() {
   for (int i = 0; i < rects.size(); ++i) panels_[i]->setGeometry(rects[i].toAlignedRect());
 }
 
+void HeatmapView::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::FontChange && trace_) {
+    layoutGrid();
+    refreshAll();
+  }
+}
+
 bool HeatmapView::eventFilter(QObject* watched, QEvent* event) {
   if (watched == grid_area_ && event->type() == QEvent::Resize) layoutGrid();
   return QWidget::eventFilter(watched, event);

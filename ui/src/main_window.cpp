@@ -1,5 +1,7 @@
 #include "attn_ui/main_window.h"
 
+#include <qcustomplot.h>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -16,13 +18,17 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QToolTip>
 
 #include "attn/examples.h"
 #include "attn_ui/data_export.h"
 #include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/heatmap_view.h"
+#include "attn_ui/line_view.h"
 #include "attn_ui/live_engine.h"
+#include "attn_ui/pipeline_view.h"
 #include "attn_ui/scenario_settings.h"
 #include "attn_ui/settings_panel.h"
 
@@ -33,8 +39,19 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   setWindowTitle(tr("attnviz — attention, head by head"));
   setObjectName(QStringLiteral("mainWindow"));
 
-  view_ = new HeatmapView(this);
-  setCentralWidget(view_);
+  view_ = new HeatmapView;
+  pipeline_ = new PipelineView;
+  lines_ = new LineView;
+  tabs_ = new QTabWidget(this);
+  tabs_->setObjectName(QStringLiteral("viewTabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(view_, tr("&Heatmaps"));
+  tabs_->addTab(pipeline_, tr("&Pipeline (step by step)"));
+  tabs_->addTab(lines_, tr("&Lines"));
+  setCentralWidget(tabs_);
+  default_label_points_ = label_points_ = font().pointSize() > 0 ? font().pointSize() : 9;
+  connect(view_, &HeatmapView::focusedHeadChanged, this, &MainWindow::followFocusedHead);
+  connect(pipeline_, &PipelineView::headChosen, view_, &HeatmapView::setFocusedHead);
 
   settings_panel_ = new SettingsPanel;
   auto* scroll = new QScrollArea;
@@ -82,6 +99,7 @@ void MainWindow::buildMenus() {
   QAction* export_data =
       file->addAction(tr("Export &data (CSV, JSON)…"), this, &MainWindow::chooseAndExportData);
   export_data->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  file->addAction(tr("Export &line view…"), this, &MainWindow::chooseAndExportLines);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -101,13 +119,16 @@ void MainWindow::buildMenus() {
     action->setChecked(id == view_->gradient());
     gradient_actions_->addAction(action);
   }
-  connect(gradient_actions_, &QActionGroup::triggered, this,
-          [this](QAction* action) { view_->setGradient(action->data().toString()); });
+  connect(gradient_actions_, &QActionGroup::triggered, this, [this](QAction* action) {
+    view_->setGradient(action->data().toString());
+    pipeline_->setGradient(action->data().toString());
+  });
   numbers_action_ = view->addAction(tr("Show &values in cells"));
   numbers_action_->setCheckable(true);
   numbers_action_->setChecked(view_->showNumbers());
   numbers_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
   connect(numbers_action_, &QAction::toggled, view_, &HeatmapView::setShowNumbers);
+  connect(numbers_action_, &QAction::toggled, pipeline_, &PipelineView::setShowNumbers);
   fixed_range_action_ = view->addAction(tr("Colour scale from 0 to &1"));
   fixed_range_action_->setCheckable(true);
   fixed_range_action_->setToolTip(
@@ -115,6 +136,30 @@ void MainWindow::buildMenus() {
   connect(fixed_range_action_, &QAction::toggled, view_, &HeatmapView::setFixedRange);
   view->addSeparator();
   view->addAction(settings_dock_->toggleViewAction());
+  view->addSeparator();
+  const QList<QKeySequence> tab_keys{QKeySequence(Qt::CTRL | Qt::Key_1),
+                                     QKeySequence(Qt::CTRL | Qt::Key_2),
+                                     QKeySequence(Qt::CTRL | Qt::Key_3)};
+  for (int i = 0; i < tabs_->count(); ++i) {
+    QAction* show_tab = view->addAction(tabs_->tabText(i).remove(QLatin1Char('&')), this,
+                                        [this, i] { tabs_->setCurrentIndex(i); });
+    show_tab->setShortcut(tab_keys.value(i));
+  }
+  view->addSeparator();
+  presentation_action_ = view->addAction(tr("&Presentation mode"));
+  presentation_action_->setCheckable(true);
+  presentation_action_->setShortcut(QKeySequence(Qt::Key_F11));
+  connect(presentation_action_, &QAction::toggled, this, &MainWindow::setPresentationMode);
+  QAction* larger =
+      view->addAction(tr("&Larger text"), this, [this] { setLabelPointSize(label_points_ + 2); });
+  larger->setShortcuts(
+      {QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)});
+  QAction* smaller =
+      view->addAction(tr("S&maller text"), this, [this] { setLabelPointSize(label_points_ - 2); });
+  smaller->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+  QAction* reset = view->addAction(tr("&Normal text size"), this,
+                                   [this] { setLabelPointSize(default_label_points_); });
+  reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
 
   QMenu* examples = menuBar()->addMenu(tr("E&xamples"));
   for (const attn::Example& example : attn::builtin_examples()) {
@@ -157,11 +202,86 @@ void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
                        .arg(t.heads)
                        .arg(t.d_k)
                        .arg(engine_->lastRunMilliseconds(), 0, 'f', 2));
-  view_->setTrace(std::move(trace));
+  view_->setTrace(trace);
+  lines_->setTrace(trace);
   if (pending_focused_head_) {
     view_->setFocusedHead(*pending_focused_head_);
     pending_focused_head_.reset();
   }
+  followFocusedHead();
+}
+
+void MainWindow::followFocusedHead() {
+  if (!view_->trace()) return;
+  // The mean has no pipeline of its own: the pipeline shows head 1 then.
+  pipeline_->setTrace(view_->trace(), std::max(0, view_->focusedHead()));
+}
+
+void MainWindow::setPresentationMode(bool on) {
+  if (on == presentation_.active) return;
+  if (on) {
+    presentation_.state = saveState();
+    presentation_.window_states = windowState();
+    presentation_.palette = palette();
+    presentation_.label_points = label_points_;
+    presentation_.active = true;
+    settings_dock_->hide();
+    // High contrast: black on white whatever the desktop theme, for a washed-out projector.
+    QPalette contrast;
+    contrast.setColor(QPalette::Window, Qt::white);
+    contrast.setColor(QPalette::Base, Qt::white);
+    contrast.setColor(QPalette::WindowText, Qt::black);
+    contrast.setColor(QPalette::Text, Qt::black);
+    contrast.setColor(QPalette::ButtonText, Qt::black);
+    contrast.setColor(QPalette::Button, QColor(0xee, 0xee, 0xee));
+    setPalette(contrast);
+    setLabelPointSize(std::max(label_points_, 18));
+    setWindowState(windowState() | Qt::WindowFullScreen);
+  } else {
+    presentation_.active = false;
+    setWindowState(presentation_.window_states);
+    setPalette(presentation_.palette);
+    setLabelPointSize(presentation_.label_points);
+    restoreState(presentation_.state);
+  }
+  if (presentation_action_->isChecked() != on) presentation_action_->setChecked(on);
+  status_->setText(on ? tr("Presentation mode: F11 to leave, Ctrl+= / Ctrl+− for text size")
+                      : QString());
+}
+
+void MainWindow::setLabelPointSize(int points) {
+  label_points_ = std::clamp(points, kMinLabelPoints, kMaxLabelPoints);
+  QFont f = font();
+  f.setPointSize(label_points_);
+  setFont(f);  // every child: panels, labels, tables, the settings panel
+  QToolTip::setFont(f);
+  menuBar()->setFont(f);
+}
+
+ExportOutcome MainWindow::exportLineImage(const QString& path, const QSize& size, double scale) {
+  if (!view_->trace()) return ExportOutcome::failure(tr("Nothing to export yet."));
+  LineCanvas* canvas = lines_->canvas();
+  const ExportOutcome outcome =
+      export_picture([&](QCPPainter* painter) { canvas->render(painter, size); }, path, size, scale,
+                     canvas->palette().color(QPalette::Base));
+  status_->setText(outcome.ok ? tr("Exported %1").arg(QDir::toNativeSeparators(path))
+                              : outcome.message);
+  return outcome;
+}
+
+void MainWindow::chooseAndExportLines() {
+  if (!view_->trace()) return;
+  const QString start = last_export_dir_.isEmpty()
+                            ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
+                            : last_export_dir_;
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Export line view"), QDir(start).filePath(QStringLiteral("lines.png")),
+      tr("Images (*.png *.jpg *.svg *.pdf)"));
+  if (path.isEmpty()) return;
+  last_export_dir_ = QFileInfo(path).absolutePath();
+  const QSize size = lines_->canvas()->size().expandedTo(QSize(600, 400));
+  const ExportOutcome outcome = exportLineImage(path, size, std::max(2.0, export_options_.scale));
+  if (!outcome.ok) QMessageBox::warning(this, tr("Export line view"), outcome.message);
 }
 
 void MainWindow::onFailed(const attn::Error& error) {
@@ -276,6 +396,7 @@ ExportOutcome MainWindow::openSession(const QString& path) {
 
 void MainWindow::applySession(const Session& session) {
   view_->setGradient(session.view.gradient);
+  pipeline_->setGradient(view_->gradient());
   for (QAction* action : gradient_actions_->actions())
     action->setChecked(action->data().toString() == view_->gradient());
   numbers_action_->setChecked(session.view.show_numbers);
@@ -361,6 +482,7 @@ void MainWindow::restoreSettings() {
   if (!settings_) return;
   view_->setGradient(
       settings_->value(QStringLiteral("view/gradient"), view_->gradient()).toString());
+  pipeline_->setGradient(view_->gradient());
   for (QAction* action : gradient_actions_->actions())
     action->setChecked(action->data().toString() == view_->gradient());
   numbers_action_->setChecked(settings_->value(QStringLiteral("view/numbers"), true).toBool());

@@ -4,10 +4,14 @@
 #include <QImage>
 #include <QSize>
 #include <QString>
+#include <functional>
 #include <optional>
 
 #include "attn_ui/export_outcome.h"
 #include "attn_ui/heatmap_view.h"
+
+class QCPPainter;
+class QColor;
 
 namespace attn::ui {
 
@@ -21,6 +25,20 @@ struct ImageExportOptions {
   QSize size;
   double scale = 1.0;
 };
+
+/// Paints a picture at its layout size (the painter is already scaled for raster output).
+using PaintFunction = std::function<void(QCPPainter*)>;
+
+/// Any picture (the heatmap figure, the line view) encoded as `format`: raster at size × scale
+/// pixels on `background`, SVG and PDF as vector pages of `size`.
+ExportOutcome encode_picture(const PaintFunction& paint, ImageFormat format, const QSize& size,
+                             double scale, const QColor& background, const QString& name,
+                             QByteArray* bytes);
+QImage render_picture_image(const PaintFunction& paint, const QSize& size, double scale,
+                            const QColor& background);
+/// encode_picture into `path` (format from its suffix), atomically.
+ExportOutcome export_picture(const PaintFunction& paint, const QString& path, const QSize& size,
+                             double scale, const QColor& background);
 
 /// The format a file name asks for by its suffix (.png, .jpg/.jpeg, .svg, .pdf).
 std::optional<ImageFormat> image_format_for_path(const QString& path);

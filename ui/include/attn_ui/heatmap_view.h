@@ -72,6 +72,8 @@ class HeatmapView : public QWidget {
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
+  /// A new font (Ctrl+= / Ctrl+−, presentation mode) changes label sizes: lay out again.
+  void changeEvent(QEvent* event) override;
 
  private:
   void ensurePanelCount(int count);

@@ -14,11 +14,14 @@ class QActionGroup;
 class QDockWidget;
 class QLabel;
 class QSettings;
+class QTabWidget;
 
 namespace attn::ui {
 
 class HeatmapView;
+class LineView;
 class LiveEngine;
+class PipelineView;
 class SettingsPanel;
 
 /// The attnviz window: the settings on the left, every head's heatmap in the middle, menus for
@@ -34,6 +37,22 @@ class MainWindow : public QMainWindow {
   SettingsPanel* settingsPanel() const { return settings_panel_; }
   HeatmapView* heatmapView() const { return view_; }
   LiveEngine* engine() const { return engine_; }
+  PipelineView* pipelineView() const { return pipeline_; }
+  LineView* lineView() const { return lines_; }
+  QTabWidget* tabs() const { return tabs_; }
+
+  /// F11: full screen, large high-contrast text, the settings panel hidden; off restores the
+  /// window as it was.
+  void setPresentationMode(bool on);
+  bool presentationMode() const { return presentation_.active; }
+  /// Point size of every label, tooltip and table (Ctrl+= / Ctrl+−, Ctrl+0 resets).
+  void setLabelPointSize(int points);
+  int labelPointSize() const { return label_points_; }
+  static constexpr int kMinLabelPoints = 6;
+  static constexpr int kMaxLabelPoints = 48;
+
+  /// Writes the line view, as shown, to `path` (PNG, JPEG, SVG or PDF by suffix).
+  ExportOutcome exportLineImage(const QString& path, const QSize& size, double scale);
 
   /// Loads a built-in example's texts and mode (keeping the other settings); false if unknown.
   bool loadExample(const QString& name);
@@ -72,6 +91,8 @@ class MainWindow : public QMainWindow {
   void onFailed(const attn::Error& error);
   void chooseAndExportImage();
   void chooseAndExportData();
+  void chooseAndExportLines();
+  void followFocusedHead();
   void chooseAndOpenSession();
   void chooseAndSaveSession(bool ask_for_path);
   void rememberRecentSession(const QString& path);
@@ -88,6 +109,19 @@ class MainWindow : public QMainWindow {
   QAction* fixed_range_action_ = nullptr;
   ImageExportOptions export_options_;
   QString last_export_dir_;
+  QTabWidget* tabs_;
+  PipelineView* pipeline_;
+  LineView* lines_;
+  QAction* presentation_action_ = nullptr;
+  int default_label_points_ = 9;
+  int label_points_ = 9;
+  struct PresentationState {
+    bool active = false;
+    QByteArray state;
+    Qt::WindowStates window_states;
+    QPalette palette;
+    int label_points = 9;
+  } presentation_;
   QString session_path_;  // the file Save writes to; empty until saved or opened
   QStringList recent_sessions_;
   QMenu* recent_menu_ = nullptr;

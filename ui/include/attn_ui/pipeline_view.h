@@ -1,0 +1,96 @@
+#pragma once
+
+#include <QWidget>
+#include <memory>
+#include <vector>
+
+#include "attn/pipeline_stages.h"
+#include "attn/trace.h"
+
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace attn::ui {
+
+class HeatmapPanel;
+
+/// One head's computation step by step, for teaching: a small labelled heatmap per stage
+/// (X → Q, K, V → Q·Kᵀ → score → ÷T → mask → softmax → ·V → concat → ·W_O), each with its
+/// formula and shape. Next / Previous reveal one stage at a time (also Right/Left, PageDown/
+/// PageUp and Space, the keys a presentation clicker sends). Choosing a query token outlines its
+/// row in every stage and lists that row's numbers stage by stage, side by side.
+class PipelineView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit PipelineView(QWidget* parent = nullptr);
+
+  /// Shows head `head` (0-based) of `trace`; keeps how many stages are revealed and the chosen
+  /// query row when they still apply.
+  void setTrace(std::shared_ptr<const attn::Trace> trace, int head);
+  int head() const { return head_; }
+
+  int stageCount() const { return static_cast<int>(stages_.size()); }
+  const attn::PipelineStage& stage(int index) const { return stages_.at(index); }
+  /// The heatmap of stage `index` (hidden ones included).
+  HeatmapPanel* stagePanel(int index) const { return cards_.at(index).panel; }
+  QString stageTitle(int index) const;
+  bool isStageVisible(int index) const;
+
+  int revealedCount() const { return revealed_; }
+  void revealNext();
+  void revealPrevious();
+  void revealAll();
+
+  /// Follow query row `row` (-1: none) through every stage.
+  void selectQueryRow(int row);
+  int selectedQueryRow() const { return selected_row_; }
+  /// Rows: the score stages of the selected query; columns: the key tokens.
+  QTableWidget* rowTable() const { return row_table_; }
+
+  void setGradient(const QString& gradient_id);
+  void setShowNumbers(bool show);
+
+ signals:
+  /// The head chooser changed the head (0-based).
+  void headChosen(int head);
+
+ private:
+  struct Card {
+    QWidget* frame = nullptr;
+    QLabel* title = nullptr;
+    QLabel* detail = nullptr;
+    HeatmapPanel* panel = nullptr;
+  };
+  void rebuildCards();
+  void updateVisibility();
+  void updateRowTable();
+  QString titleFor(const attn::PipelineStage& stage) const;
+  QString detailFor(const attn::PipelineStage& stage) const;
+  QStringList labelsFor(attn::StageAxis axis, int count) const;
+
+  std::shared_ptr<const attn::Trace> trace_;
+  std::vector<attn::PipelineStage> stages_;
+  std::vector<Card> cards_;
+  int head_ = 0;
+  int revealed_ = 0;
+  int selected_row_ = -1;
+  QString gradient_id_ = QStringLiteral("viridis");
+  bool show_numbers_ = true;
+
+  QComboBox* head_box_;
+  QComboBox* row_box_;
+  QPushButton* previous_;
+  QPushButton* next_;
+  QPushButton* all_;
+  QLabel* step_label_;
+  QWidget* cards_area_;
+  QGridLayout* cards_layout_;
+  QTableWidget* row_table_;
+  QLabel* row_hint_;
+};
+
+}  // namespace attn::ui
