@@ -15,6 +15,7 @@
 #include "attn/examples.h"
 #include "attn_cli/batch_export.h"
 #include "attn_cli/command_line.h"
+#include "attn_ui/language.h"
 #include "attn_ui/main_window.h"
 #include "attn_ui/settings_panel.h"
 
@@ -71,6 +72,8 @@ int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
   QApplication::setDesktopFileName(QStringLiteral("attnviz"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/attnviz/icons/attnviz.svg")));
   QSettings settings;
+  // The interface follows the system's language unless one was chosen in View ▸ Language.
+  attn::ui::install_language(attn::ui::startup_language(settings));
   attn::ui::MainWindow window(&settings);
   if (command.overrides.session) window.applySession(*command.overrides.session);
   if (command.overrides.any()) {

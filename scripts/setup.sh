@@ -10,7 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # the window: Qt 6 widgets, SVG export, QCustomPlot heatmaps
-  qt6-base-dev qt6-svg-dev libqcustomplot-dev
+  qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
   # fonts with Chinese glyphs, so token labels in Chinese render as characters, not boxes
   fonts-droid-fallback fonts-dejavu-core
 )

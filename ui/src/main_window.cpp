@@ -26,6 +26,7 @@
 #include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/heatmap_view.h"
+#include "attn_ui/language.h"
 #include "attn_ui/line_view.h"
 #include "attn_ui/live_engine.h"
 #include "attn_ui/pipeline_view.h"
@@ -36,31 +37,23 @@ namespace attn::ui {
 
 MainWindow::MainWindow(QSettings* settings, QWidget* parent)
     : QMainWindow(parent), settings_(settings) {
-  setWindowTitle(tr("attnviz — attention, head by head"));
   setObjectName(QStringLiteral("mainWindow"));
 
   view_ = new HeatmapView;
-  pipeline_ = new PipelineView;
-  lines_ = new LineView;
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName(QStringLiteral("viewTabs"));
   tabs_->setDocumentMode(true);
-  tabs_->addTab(view_, tr("&Heatmaps"));
-  tabs_->addTab(pipeline_, tr("&Pipeline (step by step)"));
-  tabs_->addTab(lines_, tr("&Lines"));
+  tabs_->addTab(view_, QString());
   setCentralWidget(tabs_);
   default_label_points_ = label_points_ = font().pointSize() > 0 ? font().pointSize() : 9;
   connect(view_, &HeatmapView::focusedHeadChanged, this, &MainWindow::followFocusedHead);
-  connect(pipeline_, &PipelineView::headChosen, view_, &HeatmapView::setFocusedHead);
 
-  settings_panel_ = new SettingsPanel;
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(settings_panel_);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  settings_dock_ = new QDockWidget(tr("Input and settings"), this);
+  settings_scroll_ = new QScrollArea;
+  settings_scroll_->setWidgetResizable(true);
+  settings_scroll_->setFrameShape(QFrame::NoFrame);
+  settings_dock_ = new QDockWidget(this);
   settings_dock_->setObjectName(QStringLiteral("settingsDock"));
-  settings_dock_->setWidget(scroll);
+  settings_dock_->setWidget(settings_scroll_);
   settings_dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable);
   addDockWidget(Qt::LeftDockWidgetArea, settings_dock_);
 
@@ -70,12 +63,57 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   engine_ = new LiveEngine(this);
   connect(engine_, &LiveEngine::finished, this, &MainWindow::onTrace);
   connect(engine_, &LiveEngine::failed, this, &MainWindow::onFailed);
-  connect(settings_panel_, &SettingsPanel::scenarioChanged, this, &MainWindow::onScenarioChanged);
 
-  buildMenus();
+  buildTranslatedParts();
   resize(1400, 900);
   restoreSettings();
   onScenarioChanged();
+}
+
+void MainWindow::buildTranslatedParts() {
+  setWindowTitle(tr("attnviz — attention, head by head"));
+  settings_dock_->setWindowTitle(tr("Input and settings"));
+
+  settings_panel_ = new SettingsPanel;
+  settings_scroll_->setWidget(settings_panel_);  // deletes the previous panel
+  connect(settings_panel_, &SettingsPanel::scenarioChanged, this, &MainWindow::onScenarioChanged);
+
+  const int current = tabs_->currentIndex();
+  while (tabs_->count() > 1) {
+    QWidget* page = tabs_->widget(1);
+    tabs_->removeTab(1);
+    delete page;
+  }
+  pipeline_ = new PipelineView;
+  lines_ = new LineView;
+  tabs_->addTab(pipeline_, QString());
+  tabs_->addTab(lines_, QString());
+  tabs_->setTabText(0, tr("&Heatmaps"));
+  tabs_->setTabText(1, tr("&Pipeline (step by step)"));
+  tabs_->setTabText(2, tr("&Lines"));
+  tabs_->setCurrentIndex(std::max(0, current));
+  connect(pipeline_, &PipelineView::headChosen, view_, &HeatmapView::setFocusedHead);
+
+  // Menus own their actions: deleting the menus removes every old action.
+  for (QMenu* menu : menuBar()->findChildren<QMenu*>(QString(), Qt::FindDirectChildrenOnly))
+    delete menu;
+  menuBar()->clear();
+  delete gradient_actions_;
+  buildMenus();
+}
+
+void MainWindow::setLanguage(const QString& code) {
+  if (!install_language(code)) return;
+  if (settings_) settings_->setValue(QStringLiteral("ui/language"), code);
+  const Session session = currentSession();
+  const bool presenting = presentation_.active;
+  buildTranslatedParts();
+  applySession(session);
+  if (presenting) {
+    settings_dock_->hide();
+    presentation_action_->setChecked(true);
+  }
+  status_->setText(tr("Interface language: %1").arg(language_native_name(code)));
 }
 
 MainWindow::~MainWindow() = default;
@@ -160,12 +198,26 @@ void MainWindow::buildMenus() {
   QAction* reset = view->addAction(tr("&Normal text size"), this,
                                    [this] { setLabelPointSize(default_label_points_); });
   reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+  view->addSeparator();
+  QMenu* languages = view->addMenu(tr("Lan&guage"));
+  auto* language_group = new QActionGroup(languages);
+  for (const QString& code : interface_languages()) {
+    QAction* action = languages->addAction(language_native_name(code));
+    action->setCheckable(true);
+    action->setChecked(code == installed_language());
+    action->setData(code);
+    language_group->addAction(action);
+    // Queued: the menu that was clicked is deleted while the interface is rebuilt.
+    connect(action, &QAction::triggered, this, [this, code] {
+      QMetaObject::invokeMethod(
+          this, [this, code] { setLanguage(code); }, Qt::QueuedConnection);
+    });
+  }
 
   QMenu* examples = menuBar()->addMenu(tr("E&xamples"));
   for (const attn::Example& example : attn::builtin_examples()) {
     const QString name = QString::fromUtf8(example.name.data(), int(example.name.size()));
-    const QString description =
-        QString::fromUtf8(example.description.data(), int(example.description.size()));
+    const QString description = example_description(example);
     examples->addAction(QStringLiteral("%1 — %2").arg(name, description), this,
                         [this, name] { loadExample(name); });
   }
@@ -286,10 +338,10 @@ void MainWindow::chooseAndExportLines() {
 
 void MainWindow::onFailed(const attn::Error& error) {
   settings_panel_->showError(error);
-  status_->setText(view_->trace()
-                       ? tr("Not updated: %1 The heatmaps show the last good input.")
-                             .arg(QString::fromStdString(error.message))
-                       : tr("Nothing to show: %1").arg(QString::fromStdString(error.message)));
+  status_->setText(
+      view_->trace()
+          ? tr("Not updated: %1 The heatmaps show the last good input.").arg(engine_message(error))
+          : tr("Nothing to show: %1").arg(engine_message(error)));
 }
 
 ExportOutcome MainWindow::exportImage(const QString& path, const ImageExportOptions& options) {

@@ -1,5 +1,7 @@
 #include "attn_ui/settings_panel.h"
 
+#include "attn_ui/language.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -229,7 +231,7 @@ void SettingsPanel::emitChanged() {
 void SettingsPanel::showError(const attn::Error& error) {
   clearErrors();
   QLabel* label = errors_.value(error.field, errors_.value(attn::InputField::Other));
-  label->setText(QString::fromStdString(error.message));
+  label->setText(engine_message(error));
   label->show();
 }
 

@@ -15,6 +15,7 @@ class QDockWidget;
 class QLabel;
 class QSettings;
 class QTabWidget;
+class QScrollArea;
 
 namespace attn::ui {
 
@@ -51,6 +52,10 @@ class MainWindow : public QMainWindow {
   static constexpr int kMinLabelPoints = 6;
   static constexpr int kMaxLabelPoints = 48;
 
+  /// Switches the interface language ("en", "zh_CN") now, keeping inputs and settings, and
+  /// remembers it for the next start.
+  void setLanguage(const QString& code);
+
   /// Writes the line view, as shown, to `path` (PNG, JPEG, SVG or PDF by suffix).
   ExportOutcome exportLineImage(const QString& path, const QSize& size, double scale);
 
@@ -84,6 +89,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  /// Everything whose text comes from tr(): rebuilt when the language changes.
+  void buildTranslatedParts();
   void restoreSettings();
   void fitToScreen();
   void onScenarioChanged();
@@ -110,6 +117,7 @@ class MainWindow : public QMainWindow {
   ImageExportOptions export_options_;
   QString last_export_dir_;
   QTabWidget* tabs_;
+  QScrollArea* settings_scroll_;
   PipelineView* pipeline_;
   LineView* lines_;
   QAction* presentation_action_ = nullptr;
