@@ -146,16 +146,11 @@ ExportOutcome export_picture(const PaintFunction& paint, const QString& path, co
 
 ExportOutcome export_figure(HeatmapView& view, const QString& path,
                             const ImageExportOptions& options) {
-  const std::optional<ImageFormat> format = image_format_for_path(path);
-  if (!format) {
-    return ExportOutcome::failure(
-        QObject::tr("Cannot export to %1: the name must end in .png, .jpg, .svg or .pdf")
-            .arg(QDir::toNativeSeparators(path)));
-  }
-  QByteArray bytes;
-  const ExportOutcome encoded = encode_figure(view, *format, options, path, &bytes);
-  if (!encoded.ok) return encoded;
-  return write_file_atomically(path, bytes);
+  if (!view.trace()) return ExportOutcome::failure(QObject::tr("Nothing to export yet."));
+  const QSize size = effective_size(view, options);
+  return export_picture(
+      [&](QCPPainter* painter) { view.renderFigure(painter, size, options.part); }, path, size,
+      options.scale, view.palette().color(QPalette::Window));
 }
 
 }  // namespace attn::ui
