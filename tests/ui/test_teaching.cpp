@@ -157,10 +157,19 @@ TEST(Pipeline, OtherScoreFunctionsShowTheirOwnSteps) {
   s.config.score = attn::ScoreFunction::Additive;
   f.window->settingsPanel()->setScenario(s);
   settle(*f.window);
+  f.window->tabs()->setCurrentWidget(f.window->pipelineView());
   const PipelineView* pipeline = f.window->pipelineView();
   EXPECT_EQ(stage_index(*pipeline, StageKind::DotProducts), -1);
   EXPECT_EQ(pipeline->stageTitle(stage_index(*pipeline, StageKind::ScoreFunction)),
             QStringLiteral("tanh(q·W₁ + k·W₂)·vᵀ"));
+  // While the tab is shown, a new input reaches the pipeline at once.
+  s.config.score = attn::ScoreFunction::General;
+  f.window->settingsPanel()->setScenario(s);
+  settle(*f.window);
+  EXPECT_EQ(pipeline->stageTitle(stage_index(*pipeline, StageKind::ScoreFunction)),
+            QStringLiteral("Q·W·Kᵀ"));
+  EXPECT_TRUE(pipeline->stage(stage_index(*pipeline, StageKind::Softmax)).values ==
+              f.window->heatmapView()->trace()->head[0].weights);
 }
 
 TEST(LineView, OneLinePerPairAsOpaqueAsItsWeightInEachHeadsColour) {

@@ -47,6 +47,7 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   setCentralWidget(tabs_);
   default_label_points_ = label_points_ = font().pointSize() > 0 ? font().pointSize() : 9;
   connect(view_, &HeatmapView::focusedHeadChanged, this, &MainWindow::followFocusedHead);
+  connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::followFocusedHead);
 
   settings_scroll_ = new QScrollArea;
   settings_scroll_->setWidgetResizable(true);
@@ -264,7 +265,9 @@ void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
 }
 
 void MainWindow::followFocusedHead() {
-  if (!view_->trace()) return;
+  // A hidden pipeline is brought up to date when its tab is shown: its dozen panels would
+  // otherwise cost every keystroke a second redraw.
+  if (!view_->trace() || tabs_->currentWidget() != pipeline_) return;
   // The mean has no pipeline of its own: the pipeline shows head 1 then.
   pipeline_->setTrace(view_->trace(), std::max(0, view_->focusedHead()));
 }
