@@ -2,6 +2,7 @@
 // The main window is shown at 1600×1000; each iteration changes the last word of the source
 // text, then waits (in the event loop, no polling) until every heatmap has been redrawn. The
 // window's own paint of the previous change happens inside the next iteration, so it is counted.
+// The third argument is the tab shown while typing: 0 heatmaps, 1 pipeline, 2 lines.
 //
 //   bench_render [--benchmark_repetitions=5 ...]      targets: n=32,h=8 ≤ 16 ms; n=512,h=8 ≤ 100 ms
 #include <benchmark/benchmark.h>
@@ -17,6 +18,8 @@
 #include "attn_ui/heatmap_view.h"
 #include "attn_ui/main_window.h"
 #include "attn_ui/settings_panel.h"
+
+#include <QTabWidget>
 
 namespace {
 
@@ -45,6 +48,7 @@ void BM_InputToReplot(benchmark::State& state) {
   attn::ui::MainWindow window(&settings);
   window.resize(1600, 1000);
   window.show();
+  window.tabs()->setCurrentIndex(static_cast<int>(state.range(2)));
   QComboBox* heads_box = window.settingsPanel()->headsBox();
   heads_box->setCurrentIndex(heads_box->findData(heads));
   // Warm, as during a lesson: parameters, token vectors, glyphs and label pixmaps cached.
@@ -56,11 +60,15 @@ void BM_InputToReplot(benchmark::State& state) {
 }
 
 BENCHMARK(BM_InputToReplot)
-    ->Args({8, 4})
-    ->Args({32, 8})
-    ->Args({64, 16})
-    ->Args({128, 8})
-    ->Args({512, 8})
+    ->Args({8, 4, 0})
+    ->Args({32, 8, 0})
+    ->Args({64, 16, 0})
+    ->Args({128, 8, 0})
+    ->Args({512, 8, 0})
+    ->Args({32, 8, 1})
+    ->Args({128, 8, 1})
+    ->Args({32, 8, 2})
+    ->Args({128, 8, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QColor>
+#include <QLineF>
+#include <QRectF>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 #include <memory>
@@ -49,6 +52,15 @@ class LineCanvas : public QWidget {
   void leaveEvent(QEvent* event) override;
 
  private:
+  /// Label rectangles and texts of both columns at one size, measured once per paint.
+  struct Layout {
+    QVector<QRectF> queries, keys;
+    QStringList query_names, key_names;
+  };
+  Layout layoutFor(const QSize& size) const;
+  static QLineF segment(const Layout& layout, const AttentionLine& line);
+  void drawLabels(QPainter* painter, const Layout& layout) const;
+
   std::shared_ptr<const attn::Trace> trace_;
   QVector<bool> shown_;
   int hover_side_ = -1;
