@@ -114,7 +114,7 @@ LineCanvas::Layout LineCanvas::layoutFor(const QSize& size) const {
     double widest = 0;
     for (const QString& name : names) widest = std::max(widest, metrics.horizontalAdvance(name));
     widest = std::min(widest + 4, size.width() * 0.3);
-    const double row = (size.height() - 2 * kMargin) / std::max<qsizetype>(1, names.size());
+    const double row = (size.height() - 2 * kMargin) / double(std::max<qsizetype>(1, names.size()));
     const double x = side == 0 ? kMargin : size.width() - kMargin - widest;
     QVector<QRectF>& rects = side == 0 ? layout.queries : layout.keys;
     for (qsizetype i = 0; i < names.size(); ++i)
