@@ -21,7 +21,8 @@
 namespace attn::ui {
 namespace {
 
-constexpr int kCardColumns = 4;
+constexpr int kMaxCardColumns = 4;
+constexpr int kCardMinWidth = 240;
 
 QStringList to_qt(const std::vector<std::string>& labels) {
   QStringList out;
@@ -61,10 +62,12 @@ PipelineView::PipelineView(QWidget* parent) : QWidget(parent) {
   auto* bar = new QHBoxLayout;
   head_box_ = new QComboBox(this);
   head_box_->setObjectName(QStringLiteral("pipelineHead"));
+  head_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   auto* head_label = new QLabel(tr("&Head:"), this);
   head_label->setBuddy(head_box_);
   row_box_ = new QComboBox(this);
   row_box_->setObjectName(QStringLiteral("pipelineQuery"));
+  row_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   auto* row_label = new QLabel(tr("Follow &query:"), this);
   row_label->setBuddy(row_box_);
   step_label_ = new QLabel(this);
@@ -81,11 +84,15 @@ PipelineView::PipelineView(QWidget* parent) : QWidget(parent) {
   bar->addWidget(row_label);
   bar->addWidget(row_box_);
   bar->addStretch(1);
-  bar->addWidget(step_label_);
-  bar->addWidget(previous_);
-  bar->addWidget(next_);
-  bar->addWidget(all_);
+  // The step and its buttons on a line of their own: at presentation sizes one line is too
+  // narrow for both.
+  auto* steps = new QHBoxLayout;
+  steps->addWidget(step_label_, 1);
+  steps->addWidget(previous_);
+  steps->addWidget(next_);
+  steps->addWidget(all_);
   layout->addLayout(bar);
+  layout->addLayout(steps);
 
   cards_area_ = new QWidget;
   cards_layout_ = new QGridLayout(cards_area_);
@@ -125,6 +132,32 @@ PipelineView::PipelineView(QWidget* parent) : QWidget(parent) {
   connect(row_box_, &QComboBox::activated, this,
           [this](int index) { selectQueryRow(index - 1); });  // item 0 is "none"
   setFocusPolicy(Qt::StrongFocus);
+}
+
+int PipelineView::cardColumns() const {
+  const int card_width = std::max(kCardMinWidth, fontMetrics().averageCharWidth() * 30);
+  return std::clamp(cards_area_->parentWidget()->width() / card_width, 1, kMaxCardColumns);
+}
+
+void PipelineView::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  placeCards();
+}
+
+void PipelineView::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::FontChange) placeCards();
+}
+
+void PipelineView::placeCards() {
+  const int columns = cardColumns();
+  if (columns == placed_columns_) return;
+  placed_columns_ = columns;
+  // Fewer columns when narrow or when the text is large, instead of a sideways scroll.
+  for (int i = 0; i < static_cast<int>(cards_.size()); ++i) {
+    cards_layout_->removeWidget(cards_[i].frame);
+    cards_layout_->addWidget(cards_[i].frame, i / columns, i % columns);
+  }
 }
 
 void PipelineView::setTrace(std::shared_ptr<const attn::Trace> trace, int head) {
@@ -269,13 +302,15 @@ void PipelineView::rebuildCards() {
     card.panel->setMinimumSize(240, 200);
     card.detail = new QLabel(card.frame);
     card.detail->setAlignment(Qt::AlignHCenter);
+    card.detail->setWordWrap(true);  // never wider than its heatmap
     box->addWidget(card.panel, 1);
     box->addWidget(card.detail);
     QSizePolicy policy = card.frame->sizePolicy();
     policy.setRetainSizeWhenHidden(true);  // revealing a stage never moves the others
     card.frame->setSizePolicy(policy);
     const int index = static_cast<int>(cards_.size());
-    cards_layout_->addWidget(card.frame, index / kCardColumns, index % kCardColumns);
+    const int columns = cardColumns();
+    cards_layout_->addWidget(card.frame, index / columns, index % columns);
     connect(card.panel, &HeatmapPanel::rowLabelClicked, this, [this, index](int row) {
       if (stages_.at(index).rows != attn::StageAxis::QueryTokens) return;
       selectQueryRow(row == selected_row_ ? -1 : row);

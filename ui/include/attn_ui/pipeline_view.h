@@ -65,6 +65,11 @@ class PipelineView : public QWidget {
     QLabel* detail = nullptr;
     HeatmapPanel* panel = nullptr;
   };
+  void resizeEvent(QResizeEvent* event) override;
+  void changeEvent(QEvent* event) override;
+  /// Puts the stage cards in as many columns as fit (1–4) at this width and font.
+  void placeCards();
+  int cardColumns() const;
   void rebuildCards();
   void updateVisibility();
   void updateRowTable();
@@ -78,6 +83,7 @@ class PipelineView : public QWidget {
   int head_ = 0;
   int revealed_ = 0;
   int selected_row_ = -1;
+  int placed_columns_ = 0;
   QString gradient_id_ = QStringLiteral("viridis");
   bool show_numbers_ = true;
 
