@@ -12,19 +12,13 @@
 #include "attn_ui/gradients.h"
 #include "attn_ui/grid_layout.h"
 #include "attn_ui/heatmap_panel.h"
+#include "attn_ui/qt_strings.h"
 
 namespace attn::ui {
 namespace {
 
 constexpr double kPanelSpacing = 6;
 constexpr int kColorBarWidth = 90;
-
-QStringList to_qstrings(const std::vector<std::string>& texts) {
-  QStringList out;
-  out.reserve(static_cast<int>(texts.size()));
-  for (const std::string& text : texts) out << QString::fromStdString(text);
-  return out;
-}
 
 // Draws `plot` into `rect` of `painter` at that size. The first pass into a scratch picture lets
 // the token tickers thin their labels for this size before the pass that counts.
@@ -79,8 +73,8 @@ void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace) {
   trace_ = std::move(trace);
   if (!trace_) return;
   const attn::Trace& t = *trace_;
-  const QStringList rows = to_qstrings(attn::query_labels(t));
-  const QStringList columns = to_qstrings(attn::key_labels(t));
+  const QStringList rows = to_qstring_list(attn::query_labels(t));
+  const QStringList columns = to_qstring_list(attn::key_labels(t));
   const bool cross = t.scenario.config.mode == attn::Mode::Cross;
   const QString row_title = cross ? tr("queries (target)") : tr("queries");
   const QString column_title = cross ? tr("keys (source)") : tr("keys");

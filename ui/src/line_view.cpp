@@ -10,18 +10,13 @@
 #include <QVBoxLayout>
 
 #include "attn/trace_views.h"
+#include "attn_ui/qt_strings.h"
 
 namespace attn::ui {
 namespace {
 
 constexpr double kMargin = 16;
 constexpr double kGap = 12;  // between a label and the ends of its lines
-
-QStringList labels(const std::vector<std::string>& tokens) {
-  QStringList out;
-  for (const std::string& token : tokens) out.append(QString::fromStdString(token));
-  return out;
-}
 
 // Draws a 1-pixel line from a to b into `image` (premultiplied ARGB32), `color` at `opacity`,
 // one pixel per step along the longer axis, blended source-over two channels at a time.
@@ -110,7 +105,7 @@ LineCanvas::Layout LineCanvas::layoutFor(const QSize& size) const {
   const QFontMetricsF metrics(font());
   for (int side = 0; side < 2; ++side) {
     const QStringList names =
-        labels(side == 0 ? attn::query_labels(*trace_) : attn::key_labels(*trace_));
+        to_qstring_list(side == 0 ? attn::query_labels(*trace_) : attn::key_labels(*trace_));
     double widest = 0;
     for (const QString& name : names) widest = std::max(widest, metrics.horizontalAdvance(name));
     widest = std::min(widest + 4, size.width() * 0.3);

@@ -17,19 +17,13 @@
 #include "attn_ui/cell_value_labels.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/heatmap_panel.h"
+#include "attn_ui/qt_strings.h"
 
 namespace attn::ui {
 namespace {
 
 constexpr int kMaxCardColumns = 4;
 constexpr int kCardMinWidth = 240;
-
-QStringList to_qt(const std::vector<std::string>& labels) {
-  QStringList out;
-  out.reserve(static_cast<qsizetype>(labels.size()));
-  for (const std::string& label : labels) out.append(QString::fromStdString(label));
-  return out;
-}
 
 // Finite min and max; softmax weights start at 0 like the heatmaps.
 QCPRange color_range(const attn::PipelineStage& stage) {
@@ -175,7 +169,8 @@ void PipelineView::setTrace(std::shared_ptr<const attn::Trace> trace, int head) 
   head_box_->setCurrentIndex(head_);
   row_box_->clear();
   row_box_->addItem(tr("(none)"));
-  for (const QString& label : to_qt(attn::query_labels(*trace_))) row_box_->addItem(label);
+  for (const QString& label : to_qstring_list(attn::query_labels(*trace_)))
+    row_box_->addItem(label);
   row_box_->setCurrentIndex(selected_row_ + 1);
 
   rebuildCards();
@@ -280,9 +275,9 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
 QStringList PipelineView::labelsFor(attn::StageAxis axis, int count) const {
   switch (axis) {
     case attn::StageAxis::QueryTokens:
-      return to_qt(attn::query_labels(*trace_));
+      return to_qstring_list(attn::query_labels(*trace_));
     case attn::StageAxis::KeyTokens:
-      return to_qt(attn::key_labels(*trace_));
+      return to_qstring_list(attn::key_labels(*trace_));
     case attn::StageAxis::Features:
       break;
   }
@@ -392,7 +387,7 @@ void PipelineView::updateRowTable() {
   row_table_->setVisible(following);
   row_hint_->setVisible(!following);
   if (!following) return;
-  const QStringList keys = to_qt(attn::key_labels(*trace_));
+  const QStringList keys = to_qstring_list(attn::key_labels(*trace_));
   std::vector<int> rows;
   for (int i = 0; i < stageCount(); ++i)
     if (is_score_stage(stages_[i].kind)) rows.push_back(i);
