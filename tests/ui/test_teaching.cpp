@@ -216,7 +216,14 @@ TEST(LineView, CrossModeHasTheTargetLeftAndExportsAsVectorText) {
   EXPECT_TRUE(text.contains(QStringLiteral(">爱<")) && text.contains(QStringLiteral(">love<")));
   const QString png_path = f.dir.filePath(QStringLiteral("lines.png"));
   ASSERT_TRUE(f.window->exportLineImage(png_path, QSize(700, 400), 2).ok);
-  EXPECT_EQ(QImage(png_path).size(), QSize(1400, 800));
+  const QImage png(png_path);
+  EXPECT_EQ(png.size(), QSize(1400, 800));
+  // The lines are there, in the heads' colours (saturated pixels between the two columns).
+  int coloured = 0;
+  for (int y = 0; y < png.height(); y += 2)
+    for (int x = png.width() / 3; x < 2 * png.width() / 3; x += 2)
+      if (png.pixelColor(x, y).hsvSaturation() > 40) ++coloured;
+  EXPECT_GT(coloured, 500);
   // Left column: the target's "I love you"; right: the source 我 爱 你.
   EXPECT_LT(canvas->tokenRect(0, 0, QSize(700, 400)).center().x(), 350);
   EXPECT_GT(canvas->tokenRect(1, 0, QSize(700, 400)).center().x(), 350);

@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPainterPath>
 #include <QVBoxLayout>
@@ -134,11 +135,35 @@ QLineF LineCanvas::segment(const Layout& layout, const AttentionLine& line) {
 void LineCanvas::render(QPainter* painter, const QSize& size) const {
   painter->fillRect(QRect(QPoint(0, 0), size), palette().brush(QPalette::Base));
   if (!trace_) return;
-  painter->setRenderHint(QPainter::Antialiasing);
   const Layout layout = layoutFor(size);
+  if (painter->paintEngine()->type() == QPaintEngine::Raster)
+    drawLinesAsPixels(painter, layout, size);
+  else
+    drawLinesAsVectors(painter, layout);  // SVG and PDF keep every line as a line
+  drawLabels(painter, layout);
+}
 
-  // Lines grouped by head and by opacity in 1/64 steps: one drawLines call per group instead of
-  // one per pair (thousands at 32 tokens × 8 heads). Invisible ones are skipped.
+// Screen and PNG/JPEG: the lines are blended straight into an image at the device's pixel
+// size. QPainter spent about 60 µs per line (half a second for 32 tokens × 8 heads); this loop
+// spends about 3 ns per pixel.
+void LineCanvas::drawLinesAsPixels(QPainter* painter, const Layout& layout,
+                                   const QSize& size) const {
+  const qreal scale = painter->device()->devicePixelRatioF() * painter->transform().m11();
+  QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+  if (image.isNull()) return;
+  image.fill(Qt::transparent);
+  for (const AttentionLine& line : lines()) {
+    const QLineF s = segment(layout, line);
+    blend_line(&image, s.p1() * scale, s.p2() * scale, headColor(line.head, trace_->heads),
+               line.opacity);
+  }
+  image.setDevicePixelRatio(scale);  // drawn at `size` logical pixels, one to one on the device
+  painter->drawImage(QPointF(0, 0), image);
+}
+
+void LineCanvas::drawLinesAsVectors(QPainter* painter, const Layout& layout) const {
+  painter->setRenderHint(QPainter::Antialiasing);
+  // One drawLines call per head and opacity step (1/64) instead of one per pair.
   constexpr int kLevels = 64;
   std::vector<QVector<QLineF>> groups(static_cast<std::size_t>(kLevels + 1));
   int group_head = -1;
@@ -149,8 +174,6 @@ void LineCanvas::render(QPainter* painter, const QSize& size) const {
       if (group.isEmpty()) continue;
       QColor color = headColor(group_head, trace_->heads);
       color.setAlphaF(float(level) / kLevels);
-      // Cosmetic 1-pixel pens take the raster engine's fast line path; wider ones are stroked
-      // as polygons, which took seconds for 32 tokens × 8 heads.
       QPen pen(color, 1.0);
       pen.setCosmetic(true);
       painter->setPen(pen);
@@ -164,11 +187,9 @@ void LineCanvas::render(QPainter* painter, const QSize& size) const {
       group_head = line.head;
     }
     const int level = std::clamp(int(std::lround(line.opacity * kLevels)), 0, kLevels);
-    if (level == 0) continue;
-    groups[std::size_t(level)].append(segment(layout, line));
+    if (level > 0) groups[std::size_t(level)].append(segment(layout, line));
   }
   flush();
-  drawLabels(painter, layout);
 }
 
 void LineCanvas::drawLabels(QPainter* painter, const Layout& layout) const {
@@ -191,24 +212,9 @@ void LineCanvas::drawLabels(QPainter* painter, const Layout& layout) const {
   }
 }
 
-// On screen the lines are blended straight into an image: QPainter spent about 60 µs per line
-// (half a second for 32 tokens × 8 heads), this loop about a nanosecond per pixel.
 void LineCanvas::paintEvent(QPaintEvent*) {
   QPainter painter(this);
-  painter.fillRect(rect(), palette().brush(QPalette::Base));
-  if (!trace_) return;
-  const Layout layout = layoutFor(size());
-  const qreal ratio = devicePixelRatioF();
-  QImage image((QSizeF(size()) * ratio).toSize(), QImage::Format_ARGB32_Premultiplied);
-  image.fill(Qt::transparent);
-  for (const AttentionLine& line : lines()) {
-    const QLineF s = segment(layout, line);
-    blend_line(&image, QPointF(s.p1() * ratio), QPointF(s.p2() * ratio),
-               headColor(line.head, trace_->heads), line.opacity);
-  }
-  image.setDevicePixelRatio(ratio);
-  painter.drawImage(QPointF(0, 0), image);
-  drawLabels(&painter, layout);
+  render(&painter, size());
 }
 
 void LineCanvas::mouseMoveEvent(QMouseEvent* event) {

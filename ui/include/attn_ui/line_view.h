@@ -60,6 +60,8 @@ class LineCanvas : public QWidget {
   Layout layoutFor(const QSize& size) const;
   static QLineF segment(const Layout& layout, const AttentionLine& line);
   void drawLabels(QPainter* painter, const Layout& layout) const;
+  void drawLinesAsPixels(QPainter* painter, const Layout& layout, const QSize& size) const;
+  void drawLinesAsVectors(QPainter* painter, const Layout& layout) const;
 
   std::shared_ptr<const attn::Trace> trace_;
   QVector<bool> shown_;
