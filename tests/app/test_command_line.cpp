@@ -41,16 +41,7 @@ TEST(CommandLine, DefaultsEqualTheWindowsDefaults) {
   attn::test::WindowFixture fresh;  // empty settings: the window's first start
   const attn::Scenario window = fresh.window->settingsPanel()->scenario();
   const attn::Scenario cli = export_scenario({});
-  EXPECT_EQ(cli.source, window.source);
-  EXPECT_EQ(cli.target, window.target);
-  EXPECT_EQ(cli.config.mode, window.config.mode);
-  EXPECT_EQ(cli.config.heads, window.config.heads);
-  EXPECT_EQ(cli.config.d_model, window.config.d_model);
-  EXPECT_EQ(cli.config.seed, window.config.seed);
-  EXPECT_EQ(cli.config.score, window.config.score);
-  EXPECT_EQ(cli.config.mask.kind, window.config.mask.kind);
-  EXPECT_EQ(cli.config.temperature, window.config.temperature);
-  EXPECT_EQ(cli.config.positions, window.config.positions);
+  attn::test::expect_same_scenario(cli, window);
 
   const RunExport run = parse_export({});
   EXPECT_EQ(run.request.formats, std::set<OutputFormat>{OutputFormat::Png});

@@ -27,6 +27,19 @@ std::unique_ptr<attn::ui::MainWindow> WindowFixture::reopen() {
   return second;
 }
 
+void expect_same_scenario(const attn::Scenario& actual, const attn::Scenario& expected) {
+  EXPECT_EQ(actual.source, expected.source);
+  EXPECT_EQ(actual.target, expected.target);
+  EXPECT_EQ(actual.config.mode, expected.config.mode);
+  EXPECT_EQ(actual.config.heads, expected.config.heads);
+  EXPECT_EQ(actual.config.d_model, expected.config.d_model);
+  EXPECT_EQ(actual.config.seed, expected.config.seed);
+  EXPECT_EQ(actual.config.score, expected.config.score);
+  EXPECT_EQ(actual.config.mask.kind, expected.config.mask.kind);
+  EXPECT_EQ(actual.config.temperature, expected.config.temperature);
+  EXPECT_EQ(actual.config.positions, expected.config.positions);
+}
+
 void settle(attn::ui::MainWindow& window) {
   const bool idle = QTest::qWaitFor([&] { return !window.engine()->busy(); }, 60000);
   ASSERT_TRUE(idle) << "the engine did not finish within a minute";

@@ -21,6 +21,9 @@ struct WindowFixture {
   QString settingsPath() const { return dir.filePath(QStringLiteral("attnviz.ini")); }
 };
 
+/// EXPECTs that two scenarios have the same texts and the same ten settings.
+void expect_same_scenario(const attn::Scenario& actual, const attn::Scenario& expected);
+
 /// Runs the event loop until the window's engine has no run under way or waiting.
 void settle(attn::ui::MainWindow& window);
 

@@ -47,16 +47,7 @@ Session lesson() {
 }
 
 void expect_same(const Session& a, const Session& b) {
-  EXPECT_EQ(a.scenario.source, b.scenario.source);
-  EXPECT_EQ(a.scenario.target, b.scenario.target);
-  EXPECT_EQ(a.scenario.config.mode, b.scenario.config.mode);
-  EXPECT_EQ(a.scenario.config.heads, b.scenario.config.heads);
-  EXPECT_EQ(a.scenario.config.d_model, b.scenario.config.d_model);
-  EXPECT_EQ(a.scenario.config.seed, b.scenario.config.seed);
-  EXPECT_EQ(a.scenario.config.score, b.scenario.config.score);
-  EXPECT_EQ(a.scenario.config.mask.kind, b.scenario.config.mask.kind);
-  EXPECT_EQ(a.scenario.config.temperature, b.scenario.config.temperature);
-  EXPECT_EQ(a.scenario.config.positions, b.scenario.config.positions);
+  attn::test::expect_same_scenario(a.scenario, b.scenario);
   EXPECT_EQ(a.view.gradient, b.view.gradient);
   EXPECT_EQ(a.view.show_numbers, b.view.show_numbers);
   EXPECT_EQ(a.view.fixed_range, b.view.fixed_range);

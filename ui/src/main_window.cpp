@@ -324,11 +324,13 @@ ExportOutcome MainWindow::exportLineImage(const QString& path, const QSize& size
   return outcome;
 }
 
+QString MainWindow::exportStartDir(QStandardPaths::StandardLocation fallback) const {
+  return last_export_dir_.isEmpty() ? QStandardPaths::writableLocation(fallback) : last_export_dir_;
+}
+
 void MainWindow::chooseAndExportLines() {
   if (!view_->trace()) return;
-  const QString start = last_export_dir_.isEmpty()
-                            ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
-                            : last_export_dir_;
+  const QString start = exportStartDir(QStandardPaths::PicturesLocation);
   const QString path = QFileDialog::getSaveFileName(
       this, tr("Export line view"), QDir(start).filePath(QStringLiteral("lines.png")),
       tr("Images (*.png *.jpg *.svg *.pdf)"));
@@ -371,9 +373,7 @@ void MainWindow::chooseAndExportImage() {
                            view_->partSize(FigurePart::Focused), this);
   if (dialog.exec() != QDialog::Accepted) return;
   export_options_ = dialog.options();
-  const QString start = last_export_dir_.isEmpty()
-                            ? QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)
-                            : last_export_dir_;
+  const QString start = exportStartDir(QStandardPaths::PicturesLocation);
   const QStringList filters{tr("PNG image (*.png)"), tr("JPEG image (*.jpg *.jpeg)"),
                             tr("SVG drawing (*.svg)"), tr("PDF document (*.pdf)")};
   const QStringList suffixes{QStringLiteral(".png"), QStringLiteral(".jpg"), QStringLiteral(".svg"),
@@ -394,10 +394,7 @@ void MainWindow::chooseAndExportImage() {
 void MainWindow::chooseAndExportData() {
   if (!view_->trace()) return;
   const QString directory = QFileDialog::getExistingDirectory(
-      this, tr("Export data into folder"),
-      last_export_dir_.isEmpty()
-          ? QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)
-          : last_export_dir_);
+      this, tr("Export data into folder"), exportStartDir(QStandardPaths::DocumentsLocation));
   if (directory.isEmpty()) return;
   last_export_dir_ = directory;
   const ExportOutcome outcome = exportData(directory);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QStandardPaths>
 #include <memory>
 #include <optional>
 
@@ -99,6 +100,8 @@ class MainWindow : public QMainWindow {
   void chooseAndExportImage();
   void chooseAndExportData();
   void chooseAndExportLines();
+  /// Where file dialogs for exports open: the last export folder, else `fallback`.
+  QString exportStartDir(QStandardPaths::StandardLocation fallback) const;
   void followFocusedHead();
   void chooseAndOpenSession();
   void chooseAndSaveSession(bool ask_for_path);
