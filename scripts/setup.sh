@@ -11,6 +11,9 @@ packages=(
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # the window: Qt 6 widgets, SVG export, QCustomPlot heatmaps
   qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev
+  # real models: JSON (config, tokenizer files, safetensors headers), tokenizer regexes,
+  # Unicode normalisation and categories, SentencePiece models
+  nlohmann-json3-dev libpcre2-dev libutf8proc-dev libsentencepiece-dev
   # fonts with Chinese glyphs, so token labels in Chinese render as characters, not boxes
   fonts-droid-fallback fonts-dejavu-core
 )
