@@ -6,7 +6,7 @@
 #include <string>
 
 #include "attn/allocator_tuning.h"
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <system_error>
 
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 #include "attn_ui/data_export.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/heatmap_view.h"

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "attn/examples.h"
-#include "attn/utf8.h"
+#include "attn/text/utf8.h"
 #include "attn/validation.h"
 
 namespace attn::cli {

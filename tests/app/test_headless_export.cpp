@@ -15,7 +15,7 @@
 #include <QTemporaryDir>
 
 #include "attn/examples.h"
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 #include "attn_cli/command_line.h"
 #include "attn_ui/session_file.h"
 #include "attn_ui/settings_panel.h"

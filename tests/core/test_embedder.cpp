@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "attn/embedder.h"
-#include "attn/embedding_cache.h"
+#include "attn/models/embedder.h"
+#include "attn/models/embedding_cache.h"
 #include "matrix_near.h"
 
 namespace attn {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "attn/examples.h"
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 
 namespace attn {
 namespace {

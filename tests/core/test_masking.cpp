@@ -3,8 +3,8 @@
 #include <cmath>
 #include <limits>
 
-#include "attn/head_attention.h"
-#include "attn/masking.h"
+#include "attn/attention/head_attention.h"
+#include "attn/attention/masking.h"
 #include "matrix_near.h"
 
 namespace attn {

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "attn/pipeline_stages.h"
-#include "attn/toy_model.h"
+#include "attn/attention/pipeline_stages.h"
+#include "attn/models/toy_model.h"
 #include "matrix_near.h"
 
 namespace {

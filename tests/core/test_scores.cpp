@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "attn/scores.h"
+#include "attn/attention/scores.h"
 #include "matrix_near.h"
 
 namespace attn {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "attn/tokenizer.h"
+#include "attn/text/tokenizer.h"
 
 namespace attn {
 namespace {

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "attn/embedder.h"
-#include "attn/toy_model.h"
+#include "attn/models/embedder.h"
+#include "attn/models/toy_model.h"
 #include "matrix_near.h"
 #include "reference_attention.h"
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "attn/utf8.h"
+#include "attn/text/utf8.h"
 
 namespace attn {
 namespace {

@@ -4,7 +4,7 @@
 #include <limits>
 #include <string>
 
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 
 namespace attn {
 namespace {

@@ -6,7 +6,7 @@
 #include <QTest>
 #include <QToolTip>
 
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 #include "attn_ui/heatmap_panel.h"
 #include "attn_ui/heatmap_view.h"
 #include "attn_ui/live_engine.h"

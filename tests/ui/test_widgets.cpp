@@ -8,7 +8,7 @@
 #include <QSpinBox>
 #include <QTest>
 
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 #include "attn_ui/cell_value_labels.h"
 #include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"

@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "attn/trace_export.h"
+#include "attn/io/trace_export.h"
 #include "attn/trace_views.h"
 
 namespace attn::ui {

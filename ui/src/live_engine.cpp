@@ -4,7 +4,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "attn/threading.h"
-#include "attn/tokenizer.h"
+#include "attn/text/tokenizer.h"
 
 namespace attn::ui {
 

@@ -6,8 +6,8 @@
 
 #include "attn/config.h"
 #include "attn/matrix.h"
-#include "attn/scores.h"
-#include "attn/tokenizer.h"
+#include "attn/attention/scores.h"
+#include "attn/text/tokenizer.h"
 
 namespace attn {
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "attn/expected.h"
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 
 namespace attn::ui {
 

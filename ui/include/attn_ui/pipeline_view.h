@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "attn/pipeline_stages.h"
+#include "attn/attention/pipeline_stages.h"
 #include "attn/trace.h"
 
 class QComboBox;

@@ -1,7 +1,7 @@
-#include "attn/pipeline_stages.h"
+#include "attn/attention/pipeline_stages.h"
 
-#include "attn/masking.h"
-#include "attn/scores.h"
+#include "attn/attention/masking.h"
+#include "attn/attention/scores.h"
 
 namespace attn {
 

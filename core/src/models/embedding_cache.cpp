@@ -1,6 +1,6 @@
-#include "attn/embedding_cache.h"
+#include "attn/models/embedding_cache.h"
 
-#include "attn/embedder.h"
+#include "attn/models/embedder.h"
 
 namespace attn {
 

@@ -1,6 +1,6 @@
-#include "attn/head_attention.h"
+#include "attn/attention/head_attention.h"
 
-#include "attn/masking.h"
+#include "attn/attention/masking.h"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "attn/masking.h"
+#include "attn/attention/masking.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,13 +1,13 @@
-#include "attn/toy_model.h"
+#include "attn/models/toy_model.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "attn/head_attention.h"
-#include "attn/masking.h"
+#include "attn/attention/head_attention.h"
+#include "attn/attention/masking.h"
 #include "attn/random.h"
-#include "attn/tokenizer.h"
+#include "attn/text/tokenizer.h"
 #include "attn/validation.h"
 
 namespace attn {

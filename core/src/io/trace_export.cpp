@@ -1,4 +1,4 @@
-#include "attn/trace_export.h"
+#include "attn/io/trace_export.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,6 +1,6 @@
-#include "attn/tokenizer.h"
+#include "attn/text/tokenizer.h"
 
-#include "attn/utf8.h"
+#include "attn/text/utf8.h"
 
 namespace attn {
 namespace {

@@ -1,4 +1,4 @@
-#include "attn/scores.h"
+#include "attn/attention/scores.h"
 
 #include <cmath>
 

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <vector>
 
-#include "attn/attention_model.h"
-#include "attn/embedding_cache.h"
+#include "attn/models/attention_model.h"
+#include "attn/models/embedding_cache.h"
 
 namespace attn {
 

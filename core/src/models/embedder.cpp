@@ -1,4 +1,4 @@
-#include "attn/embedder.h"
+#include "attn/models/embedder.h"
 
 #include <cmath>
 #include <string>

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "attn/matrix.h"
-#include "attn/tokenizer.h"
+#include "attn/text/tokenizer.h"
 
 namespace attn {
 

@@ -1,4 +1,4 @@
-#include "attn/utf8.h"
+#include "attn/text/utf8.h"
 
 #include <cstdio>
 
