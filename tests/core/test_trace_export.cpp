@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "attn/models/toy_model.h"
 #include "attn/io/trace_export.h"
+#include "attn/models/toy_model.h"
 #include "attn/trace_views.h"
 #include "matrix_near.h"
 

@@ -3,8 +3,8 @@
 #include <QElapsedTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "attn/threading.h"
 #include "attn/text/tokenizer.h"
+#include "attn/threading.h"
 
 namespace attn::ui {
 

@@ -4,9 +4,9 @@
 #include <memory>
 #include <vector>
 
+#include "attn/attention/scores.h"
 #include "attn/config.h"
 #include "attn/matrix.h"
-#include "attn/attention/scores.h"
 #include "attn/text/tokenizer.h"
 
 namespace attn {

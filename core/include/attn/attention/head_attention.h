@@ -1,7 +1,7 @@
 #pragma once
 
-#include "attn/config.h"
 #include "attn/attention/scores.h"
+#include "attn/config.h"
 #include "attn/trace.h"
 
 namespace attn {
