@@ -78,6 +78,10 @@ QString option_for_field(attn::InputField field) {
       return QStringLiteral("--mask");
     case attn::InputField::Temperature:
       return QStringLiteral("--temperature");
+    case attn::InputField::Model:
+      return QStringLiteral("--model");
+    case attn::InputField::Layer:
+      return QStringLiteral("--layer");
     case attn::InputField::Other:
       break;
   }

@@ -17,6 +17,8 @@ enum class InputField {
   Score,
   Mask,
   Temperature,
+  Model,  ///< the checkpoint: its files, config or weights
+  Layer,  ///< which layer to show
   Other
 };
 
