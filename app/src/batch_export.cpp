@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "attn/models/toy_model.h"
+#include "attn/trace_views.h"
 #include "attn_ui/data_export.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/heatmap_view.h"
@@ -96,14 +97,15 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
                                                QString::fromStdString(computed.error().message)));
   }
   auto trace = std::make_shared<const attn::Trace>(std::move(computed).value());
-  if (request.view.kind == FigureView::Kind::Head && request.view.head > trace->heads) {
+  const int heads = trace->blocks.at(std::max(0, attn::default_block(*trace))).heads();
+  if (request.view.kind == FigureView::Kind::Head && request.view.head > heads) {
     return failure(kExitBadArguments,
                    QStringLiteral("--view head:%1: there %2; choose head:1 to head:%3, mean or "
                                   "grid")
                        .arg(request.view.head)
-                       .arg(trace->heads == 1 ? QStringLiteral("is 1 head")
-                                              : QStringLiteral("are %1 heads").arg(trace->heads))
-                       .arg(trace->heads));
+                       .arg(heads == 1 ? QStringLiteral("is 1 head")
+                                       : QStringLiteral("are %1 heads").arg(heads))
+                       .arg(heads));
   }
 
   QList<attn::ui::NamedFile> files;

@@ -21,6 +21,7 @@
 #include "attn_ui/settings_panel.h"
 #include "matrix_near.h"
 #include "reference_attention.h"
+#include "toy_run.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -239,11 +240,12 @@ TEST(HeadlessExport, TraceJsonLetsAnyoneRecomputeEveryNumber) {
     ASSERT_TRUE(std::holds_alternative<attn::cli::OpenWindow>(command)) << label;
     const attn::Scenario scenario = std::get<attn::cli::OpenWindow>(command).overrides.applyTo(
         attn::builtin_examples().front().scenario);
-    const attn::Expected<attn::Trace> engine = attn::run(scenario);
-    ASSERT_TRUE(engine.ok()) << label;
-    EXPECT_TRUE(t.output == engine->output) << label;
-    EXPECT_TRUE(t.x_query == engine->x_query) << label;
-    EXPECT_TRUE(t.weights.back() == engine->head.back().weights) << label;
+    const attn::Expected<attn::Trace> computed = attn::run(scenario);
+    ASSERT_TRUE(computed.ok()) << label;
+    const attn::testing::ToyRun engine = attn::testing::flatten(computed.value());
+    EXPECT_TRUE(t.output == engine.output) << label;
+    EXPECT_TRUE(t.x_query == engine.x_query) << label;
+    EXPECT_TRUE(t.weights.back() == engine.head.back().weights) << label;
   }
 }
 

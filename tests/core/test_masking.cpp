@@ -113,7 +113,7 @@ class HandComputedHead : public ::testing::Test {
 TEST_F(HandComputedHead, WeightsAndOutput) {
   HeadSettings settings;
   settings.score = ScoreFunction::Dot;
-  const HeadTrace head = attend_head(q, k, v, none, settings);
+  const HeadDetail head = attend_head(q, k, v, none, settings);
   Matrix weights(1, 3), output(1, 2);
   weights << 1.0f / 6, 2.0f / 6, 3.0f / 6;
   output << 4.0f / 6, 5.0f / 6;  // [1/6 + 3/6, 2/6 + 3/6]
@@ -125,7 +125,7 @@ TEST_F(HandComputedHead, TemperatureDividesTheScores) {
   HeadSettings settings;
   settings.score = ScoreFunction::Dot;
   settings.temperature = 2.0f;
-  const HeadTrace head = attend_head(q, k, v, none, settings);
+  const HeadDetail head = attend_head(q, k, v, none, settings);
   // scores [0, ln2/2, ln3/2] → weights ∝ [1, √2, √3]
   const float total = 1.0f + std::sqrt(2.0f) + std::sqrt(3.0f);
   Matrix scores(1, 3), weights(1, 3);
@@ -140,7 +140,7 @@ TEST_F(HandComputedHead, PaddingMaskRenormalisesTheRest) {
   settings.score = ScoreFunction::Dot;
   const MaskSpec mask{MaskKind::Padding, {2}, {}};
   settings.mask = &mask;
-  const HeadTrace head = attend_head(q, k, v, none, settings);
+  const HeadDetail head = attend_head(q, k, v, none, settings);
   Matrix weights(1, 3);
   weights << 1.0f / 3, 2.0f / 3, 0;
   EXPECT_MATRIX_NEAR(head.weights, weights, 1e-6);
@@ -154,7 +154,7 @@ TEST(HeadAttention, LogitsOfPlusMinusTenThousandStayFinite) {
   v << 3, 7;
   HeadSettings settings;
   settings.score = ScoreFunction::Dot;
-  const HeadTrace head = attend_head(q, k, v, ScoreParameters{}, settings);
+  const HeadDetail head = attend_head(q, k, v, ScoreParameters{}, settings);
   ASSERT_TRUE(head.weights.allFinite());
   ASSERT_TRUE(head.output.allFinite());
   EXPECT_FLOAT_EQ(head.weights(0, 0), 1.0f);

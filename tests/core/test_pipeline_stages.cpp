@@ -7,12 +7,13 @@
 #include "attn/attention/pipeline_stages.h"
 #include "attn/models/toy_model.h"
 #include "matrix_near.h"
+#include "toy_run.h"
 
 namespace {
 
 using attn::StageKind;
 
-attn::Trace run(attn::ScoreFunction score, attn::Mode mode = attn::Mode::MultiHead) {
+attn::testing::ToyRun run(attn::ScoreFunction score, attn::Mode mode = attn::Mode::MultiHead) {
   attn::Scenario s;
   s.source = "the cat sat on the mat";
   s.target = "le chat";
@@ -22,7 +23,7 @@ attn::Trace run(attn::ScoreFunction score, attn::Mode mode = attn::Mode::MultiHe
   s.config.mask.kind = mode == attn::Mode::Cross ? attn::MaskKind::None : attn::MaskKind::Causal;
   attn::Expected<attn::Trace> trace = attn::run(s);
   EXPECT_TRUE(trace.ok());
-  return std::move(trace).value();
+  return attn::testing::flatten(trace.value());
 }
 
 const attn::PipelineStage& stage(const std::vector<attn::PipelineStage>& stages, StageKind kind) {
@@ -42,9 +43,10 @@ TEST(PipelineStages, EveryScoreFunctionEndsInTheTracesOwnScoresAndWeights) {
   for (attn::ScoreFunction f :
        {attn::ScoreFunction::ScaledDot, attn::ScoreFunction::Dot, attn::ScoreFunction::Additive,
         attn::ScoreFunction::General, attn::ScoreFunction::Cosine}) {
-    const attn::Trace trace = run(f);
+    const attn::testing::ToyRun trace = run(f);
     for (int h = 0; h < trace.heads; ++h) {
-      const auto stages = attn::pipeline_stages(trace, h);
+      const auto stages =
+          attn::pipeline_stages(trace.detail, trace.scenario.config.mode == attn::Mode::Cross, h);
       // Bit for bit, −∞ where masked included.
       EXPECT_TRUE(stage(stages, StageKind::Masked).values == trace.head[h].scores);
       EXPECT_TRUE(stage(stages, StageKind::Softmax).values == trace.head[h].weights);
@@ -59,8 +61,9 @@ TEST(PipelineStages, EveryScoreFunctionEndsInTheTracesOwnScoresAndWeights) {
 }
 
 TEST(PipelineStages, ScaledDotShowsTheDotProductsThenTheDivisionByRootDk) {
-  const attn::Trace trace = run(attn::ScoreFunction::ScaledDot);
-  const auto stages = attn::pipeline_stages(trace, 1);
+  const attn::testing::ToyRun trace = run(attn::ScoreFunction::ScaledDot);
+  const auto stages =
+      attn::pipeline_stages(trace.detail, trace.scenario.config.mode == attn::Mode::Cross, 1);
   const attn::Matrix& dots = stage(stages, StageKind::DotProducts).values;
   const attn::Matrix& q = trace.head[1].q;
   const attn::Matrix& k = trace.head[1].k;
@@ -78,8 +81,9 @@ TEST(PipelineStages, ScaledDotShowsTheDotProductsThenTheDivisionByRootDk) {
 }
 
 TEST(PipelineStages, CrossModeShowsBothInputsWithTheirShapes) {
-  const attn::Trace trace = run(attn::ScoreFunction::Dot, attn::Mode::Cross);
-  const auto stages = attn::pipeline_stages(trace, 0);
+  const attn::testing::ToyRun trace = run(attn::ScoreFunction::Dot, attn::Mode::Cross);
+  const auto stages =
+      attn::pipeline_stages(trace.detail, trace.scenario.config.mode == attn::Mode::Cross, 0);
   EXPECT_EQ(stage(stages, StageKind::InputQueries).values.rows(), 2);  // "le chat"
   EXPECT_EQ(stage(stages, StageKind::InputKeys).values.rows(), 6);
   EXPECT_EQ(stage(stages, StageKind::Keys).values.rows(), 6);

@@ -3,10 +3,12 @@
 #include <cmath>
 #include <string>
 
+#include "attn/models/attention_model.h"
 #include "attn/models/embedder.h"
 #include "attn/models/toy_model.h"
 #include "matrix_near.h"
 #include "reference_attention.h"
+#include "toy_run.h"
 
 namespace attn {
 namespace {
@@ -20,14 +22,14 @@ Scenario scenario_of(std::string source, Mode mode, int heads, int d_model) {
   return s;
 }
 
-Trace run_ok(const Scenario& scenario) {
-  Expected<Trace> trace = ToyModel().run(scenario);
+testing::ToyRun run_ok(const Scenario& scenario) {
+  Expected<Trace> trace = std::make_shared<ToyModel>()->run(scenario);
   EXPECT_TRUE(trace.ok()) << (trace.ok() ? "" : trace.error().message);
-  return trace.ok() ? std::move(trace).value() : Trace{};
+  return trace.ok() ? testing::flatten(trace.value()) : testing::ToyRun{};
 }
 
-void expect_rows_sum_to_one_or_zero(const Trace& trace) {
-  for (const HeadTrace& head : trace.head) {
+void expect_rows_sum_to_one_or_zero(const testing::ToyRun& trace) {
+  for (const HeadDetail& head : trace.head) {
     for (Eigen::Index i = 0; i < head.weights.rows(); ++i) {
       const float sum = head.weights.row(i).sum();
       EXPECT_TRUE(std::abs(sum - 1.0f) < 1e-5f || sum == 0.0f) << "row " << i << " sums to " << sum;
@@ -57,7 +59,7 @@ TEST_P(MatchesReference, WeightsAndOutputTo1e5) {
   s.config.temperature = c.temperature;
   s.config.mask.kind = c.mask;
   s.config.mask.hidden_keys = {1, 4};
-  const Trace trace = run_ok(s);
+  const testing::ToyRun trace = run_ok(s);
   ASSERT_EQ(static_cast<int>(trace.head.size()), trace.heads);
 
   const testing::ReferenceResult reference = testing::reference_multi_head(
@@ -89,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(ToyModel, ProjectionsAreXTimesWWithHeadColumnSlices) {
-  const Trace trace = run_ok(scenario_of("a b c d e", Mode::MultiHead, 4, 16));
+  const testing::ToyRun trace = run_ok(scenario_of("a b c d e", Mode::MultiHead, 4, 16));
   const ModelParameters& p = *trace.parameters;
   ASSERT_EQ(trace.d_k, 4);
   for (int h = 0; h < 4; ++h) {
@@ -105,8 +107,8 @@ TEST(ToyModel, ProjectionsAreXTimesWWithHeadColumnSlices) {
 TEST(ToyModel, CausalLeavesExactZerosAboveTheDiagonal) {
   Scenario s = scenario_of("one two three four five six", Mode::MultiHead, 2, 16);
   s.config.mask.kind = MaskKind::Causal;
-  const Trace trace = run_ok(s);
-  for (const HeadTrace& head : trace.head) {
+  const testing::ToyRun trace = run_ok(s);
+  for (const HeadDetail& head : trace.head) {
     for (int i = 0; i < 6; ++i) {
       for (int j = i + 1; j < 6; ++j) EXPECT_EQ(head.weights(i, j), 0.0f) << i << "," << j;
       EXPECT_GT(head.weights(i, i), 0.0f);
@@ -117,7 +119,7 @@ TEST(ToyModel, CausalLeavesExactZerosAboveTheDiagonal) {
 }
 
 TEST(ToyModel, SelfModeUsesOneHeadOverTheSource) {
-  const Trace trace = run_ok(scenario_of("我爱自然语言处理", Mode::Self, 8, 64));
+  const testing::ToyRun trace = run_ok(scenario_of("我爱自然语言处理", Mode::Self, 8, 64));
   EXPECT_EQ(trace.heads, 1);
   EXPECT_EQ(trace.d_k, 64);
   ASSERT_EQ(trace.head.size(), 1u);
@@ -128,7 +130,7 @@ TEST(ToyModel, SelfModeUsesOneHeadOverTheSource) {
 TEST(ToyModel, CrossHasTargetRowsAndUsesTheSourceForKeysAndValues) {
   Scenario s = scenario_of("我爱你", Mode::Cross, 2, 16);
   s.target = "I love you so much";
-  const Trace trace = run_ok(s);
+  const testing::ToyRun trace = run_ok(s);
   ASSERT_EQ(trace.n_q(), 5);
   ASSERT_EQ(trace.n_k(), 3);
   EXPECT_EQ(trace.query_tokens[1].text, "love");
@@ -151,7 +153,7 @@ TEST(ToyModel, CrossHasTargetRowsAndUsesTheSourceForKeysAndValues) {
   // Another target changes the queries, never the keys or values.
   Scenario other = s;
   other.target = "Je t'aime";
-  const Trace other_trace = run_ok(other);
+  const testing::ToyRun other_trace = run_ok(other);
   EXPECT_MATRIX_NEAR(other_trace.head[0].k, trace.head[0].k, 0.0);
   EXPECT_MATRIX_NEAR(other_trace.head[0].v, trace.head[0].v, 0.0);
 }
@@ -163,8 +165,8 @@ TEST(ToyModel, WithoutPositionsSelfAttentionIsPermutationEquivariant) {
     Scenario original = scenario_of("a b c d", Mode::MultiHead, 2, 16);
     Scenario permuted = scenario_of("d a c b", Mode::MultiHead, 2, 16);
     original.config.positions = permuted.config.positions = positions;
-    const Trace a = run_ok(original);
-    const Trace b = run_ok(permuted);
+    const testing::ToyRun a = run_ok(original);
+    const testing::ToyRun b = run_ok(permuted);
     float largest_difference = 0.0f;
     for (int h = 0; h < 2; ++h)
       for (int i = 0; i < 4; ++i)
@@ -182,8 +184,9 @@ TEST(ToyModel, WithoutPositionsSelfAttentionIsPermutationEquivariant) {
 
 TEST(ToyModel, SameInputSameNumbersAndTheSeedMatters) {
   const Scenario s = scenario_of("The cat sat on the mat", Mode::MultiHead, 4, 32);
-  const Trace a = run_ok(s);
-  const Trace b = ToyModel().run(s).value();  // a fresh model, no shared cache
+  const testing::ToyRun a = run_ok(s);
+  const testing::ToyRun b =
+      testing::flatten(std::make_shared<ToyModel>()->run(s).value());  // a fresh model
   for (int h = 0; h < 4; ++h) EXPECT_EQ(a.head[h].weights, b.head[h].weights);
   Scenario other_seed = s;
   other_seed.config.seed = 1;
@@ -191,10 +194,10 @@ TEST(ToyModel, SameInputSameNumbersAndTheSeedMatters) {
 }
 
 TEST(ToyModel, ParametersAreCachedAndSharedBetweenRuns) {
-  ToyModel model;
+  auto model = std::make_shared<ToyModel>();
   const Scenario s = scenario_of("a b", Mode::MultiHead, 4, 32);
-  const Trace a = model.run(s).value();
-  const Trace b = model.run(s).value();
+  const testing::ToyRun a = testing::flatten(model->run(s).value());
+  const testing::ToyRun b = testing::flatten(model->run(s).value());
   EXPECT_EQ(a.parameters.get(), b.parameters.get());
   EXPECT_EQ(a.parameters->w_q.rows(), 32);
   EXPECT_TRUE(a.parameters->score.empty());
@@ -205,8 +208,8 @@ TEST(ToyModel, AFullyMaskedRowGivesZerosNotNaN) {
   s.config.mask.kind = MaskKind::Custom;
   s.config.mask.allowed = BoolMatrix::Constant(3, 3, true);
   s.config.mask.allowed.row(1).setConstant(false);
-  const Trace trace = run_ok(s);
-  for (const HeadTrace& head : trace.head) {
+  const testing::ToyRun trace = run_ok(s);
+  for (const HeadDetail& head : trace.head) {
     EXPECT_TRUE(head.weights.allFinite());
     EXPECT_EQ(head.weights.row(1).sum(), 0.0f);
     EXPECT_TRUE(head.output.row(1).isZero(0.0f));
@@ -219,7 +222,7 @@ TEST(ToyModel, ScaledInputsStayFinite) {
   Scenario s = scenario_of("a b c d e f g h", Mode::MultiHead, 1, 1024);
   s.config.score = ScoreFunction::Dot;
   s.config.temperature = 1e-3f;
-  const Trace trace = run_ok(s);
+  const testing::ToyRun trace = run_ok(s);
   EXPECT_TRUE(trace.head[0].weights.allFinite());
   expect_rows_sum_to_one_or_zero(trace);
 }
@@ -230,7 +233,7 @@ TEST(ToyModel, ScaledInputsStayFinite) {
 namespace attn {
 namespace {
 
-TEST(TraceMemory, IsTwoHNqNkPlusLinearInTokens) {
+TEST(TraceMemory, IsTwoHNqNkFloats) {
   Scenario s;
   s.source = "one two three four five six seven";  // n_k = 7
   s.target = "un deux trois";                      // n_q = 3
@@ -238,8 +241,10 @@ TEST(TraceMemory, IsTwoHNqNkPlusLinearInTokens) {
   s.config.heads = 4;
   s.config.d_model = 32;
   const Trace trace = ToyModel().run(s).value();
-  const std::size_t h = 4, n_q = 3, n_k = 7, d_model = 32;
-  EXPECT_EQ(floats_held(trace), 2 * h * n_q * n_k + (5 * n_q + 3 * n_k) * d_model);
+  const std::size_t h = 4, n_q = 3, n_k = 7;
+  EXPECT_EQ(floats_held(trace), 2 * h * n_q * n_k);  // X, Q, K, V come from explain_block
+  EXPECT_EQ(trace.made_by, nullptr);  // not owned by a shared_ptr: it cannot explain itself
+  EXPECT_FALSE(explain_block(trace, 0).ok());
 }
 
 }  // namespace

@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include "attn/io/trace_export.h"
 #include "attn/models/toy_model.h"
 #include "attn/trace_views.h"
+
 #include "matrix_near.h"
 
 namespace {
@@ -36,11 +38,12 @@ TEST(MeanWeights, IsTheAverageOfTheHeadsAndRowsSumToOne) {
   scenario.source = "the cat sat";
   scenario.config.heads = 4;
   const attn::Trace trace = run_or_die(scenario);
-  const attn::Matrix mean = attn::mean_weights(trace);
+  const attn::AttentionBlock& block = trace.blocks.at(0);
+  const attn::Matrix mean = attn::mean_weights(block);
   ASSERT_EQ(mean.rows(), 3);
   ASSERT_EQ(mean.cols(), 3);
-  const float by_hand = (trace.head[0].weights(2, 1) + trace.head[1].weights(2, 1) +
-                         trace.head[2].weights(2, 1) + trace.head[3].weights(2, 1)) /
+  const float by_hand = (block.head[0].weights(2, 1) + block.head[1].weights(2, 1) +
+                         block.head[2].weights(2, 1) + block.head[3].weights(2, 1)) /
                         4.0f;
   EXPECT_NEAR(mean(2, 1), by_hand, 1e-7);
   for (int r = 0; r < 3; ++r) EXPECT_NEAR(mean.row(r).sum(), 1.0f, 1e-6);
@@ -61,9 +64,10 @@ TEST(MatrixToCsv, FloatsReadBackBitIdentical) {
   attn::Scenario scenario;
   scenario.source = "every float written and read back is the same float";
   const attn::Trace trace = run_or_die(scenario);
-  const attn::Matrix& w = trace.head[1].weights;
-  const std::vector<std::string> lines =
-      split_lines(attn::matrix_to_csv(w, attn::query_labels(trace), attn::key_labels(trace)));
+  const attn::AttentionBlock& block = trace.blocks.at(0);
+  const attn::Matrix& w = block.head[1].weights;
+  const std::vector<std::string> lines = split_lines(
+      attn::matrix_to_csv(w, attn::query_labels(trace, block), attn::key_labels(trace, block)));
   ASSERT_EQ(lines.size(), static_cast<std::size_t>(w.rows() + 1));
   for (int r = 0; r < w.rows(); ++r) {
     std::stringstream row(lines[r + 1]);
@@ -97,6 +101,38 @@ TEST(TraceToJson, HoldsEveryPartAndWritesMaskedScoresAsNull) {
   EXPECT_NE(json.find("null"), std::string::npos);  // the causal mask's −∞ scores
   EXPECT_EQ(json.find("inf"), std::string::npos);
   EXPECT_EQ(json.find("nan"), std::string::npos);
+}
+
+TEST(TraceToJson, BlocksHoldEveryHeadsWeightsExactlyWithTheModelAndTokenIds) {
+  attn::Scenario scenario;
+  scenario.source = "le chat noir";
+  scenario.target = "the black cat";
+  scenario.config.mode = attn::Mode::Cross;
+  scenario.config.heads = 2;
+  scenario.config.d_model = 8;
+  const attn::Trace trace = run_or_die(scenario);
+  const nlohmann::json json = nlohmann::json::parse(attn::trace_to_json(trace));
+  EXPECT_EQ(json["version"], 2);
+  EXPECT_EQ(json["model"]["family"], "toy");
+  EXPECT_EQ(json["model"]["heads"], 2);
+  EXPECT_EQ(json["token_ids"]["query"].size(), 3u);
+  EXPECT_EQ(json["token_ids"]["query"][0], -1);  // the toy tokenizer has no vocabulary
+  ASSERT_EQ(json["blocks"].size(), 1u);
+  const nlohmann::json& block = json["blocks"][0];
+  EXPECT_EQ(block["name"], "attention");
+  EXPECT_EQ(block["layer"], 0);
+  EXPECT_EQ(block["kind"], "cross");
+  EXPECT_EQ(block["queries"], "target");
+  EXPECT_EQ(block["keys"], "source");
+  ASSERT_EQ(block["heads"].size(), 2u);
+  for (int h = 0; h < 2; ++h) {
+    const attn::Matrix& w = trace.blocks[0].head[h].weights;
+    const nlohmann::json& rows = block["heads"][h]["weights"];
+    ASSERT_EQ(rows.size(), 3u);
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) EXPECT_EQ(rows[r][c].get<float>(), w(r, c));  // exact
+    }
+  }
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "attn_ui/figure_export.h"
 #include "attn_ui/heatmap_view.h"
+#include "toy_run.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -94,7 +95,7 @@ TEST(Export, PdfStartsWithPdfMagic) {
 TEST(Export, CsvPerHeadHasTokenLabelsAndRowsThatSumToOne) {
   ExportFixture f;
   ASSERT_TRUE(f.window->exportData(f.out.path()).ok);
-  const attn::Trace& trace = *f.window->heatmapView()->trace();
+  const attn::testing::ToyRun trace = attn::testing::flatten(*f.window->heatmapView()->trace());
   QStringList names;
   for (int h = 1; h <= trace.heads; ++h) names << QStringLiteral("head_%1.csv").arg(h);
   names << QStringLiteral("mean.csv");

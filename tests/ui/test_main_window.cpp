@@ -11,6 +11,7 @@
 #include "attn_ui/heatmap_view.h"
 #include "attn_ui/live_engine.h"
 #include "attn_ui/settings_panel.h"
+#include "toy_run.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -35,9 +36,10 @@ void choose_data(QComboBox* box, int value) {
 
 // Every cell a panel's colour map holds, compared with the engine run independently.
 void expect_panels_match_engine(const HeatmapView& view, const attn::Scenario& scenario) {
-  const attn::Expected<attn::Trace> reference = attn::run(scenario);
-  ASSERT_TRUE(reference.ok()) << reference.error().message;
-  const int heads = reference->heads;
+  const attn::Expected<attn::Trace> computed = attn::run(scenario);
+  ASSERT_TRUE(computed.ok()) << computed.error().message;
+  const attn::AttentionBlock* reference = &computed->blocks.at(0);
+  const int heads = reference->heads();
   ASSERT_EQ(view.panelCount(), heads > 1 ? heads + 1 : 1);
   for (int h = 0; h < heads; ++h) {
     const HeatmapPanel* panel = view.panel(h);
@@ -57,7 +59,7 @@ TEST(MainWindow, TypingASentenceShowsEveryHeadWithTheEnginesWeights) {
   const attn::Scenario scenario = f.window->settingsPanel()->scenario();
   EXPECT_EQ(scenario.source, "The animal didn't cross the street");
   const HeatmapView& view = *f.window->heatmapView();
-  ASSERT_EQ(view.trace()->n_q(), 6);
+  ASSERT_EQ(attn::testing::flatten(*view.trace()).n_q(), 6);
   expect_panels_match_engine(view, scenario);
   EXPECT_EQ(view.panel(0)->title(), QStringLiteral("Head 1"));
   EXPECT_EQ(view.panel(view.panelCount() - 1)->title(), QStringLiteral("Mean of 4 heads"));
@@ -132,7 +134,7 @@ TEST(MainWindow, InvalidEntryShowsItsMessageAndKeepsTheLastGoodResult) {
   settings->targetEdit()->setText(QStringLiteral("target"));
   settle(*f.window);
   EXPECT_TRUE(settings->errorText(attn::InputField::Target).isEmpty());
-  EXPECT_EQ(f.window->heatmapView()->trace()->n_q(), 1);
+  EXPECT_EQ(attn::testing::flatten(*f.window->heatmapView()->trace()).n_q(), 1);
 }
 
 TEST(MainWindow, TooManyTokensAreRefusedUnderTheSourceWithoutLosingTheText) {
@@ -156,7 +158,8 @@ TEST(MainWindow, HoveringACellShowsItsTooltip) {
   HeatmapPanel* panel = f.window->heatmapView()->panel(1);
   const QPoint cell(qRound(panel->xAxis->coordToPixel(3)), qRound(panel->yAxis->coordToPixel(0)));
   QTest::mouseMove(panel, cell);
-  const float weight = f.window->heatmapView()->trace()->head[1].weights(0, 3);
+  const float weight =
+      attn::testing::flatten(*f.window->heatmapView()->trace()).head[1].weights(0, 3);
   EXPECT_EQ(
       QToolTip::text(),
       QStringLiteral("head 2 · query 'it' → key 'animal': %1").arg(double(weight), 0, 'f', 2));
@@ -170,7 +173,8 @@ TEST(MainWindow, ClickingAPanelFocusesIt) {
   HeatmapPanel* third = view->panel(2);
   QTest::mouseClick(third, Qt::LeftButton, {}, third->axisRect()->rect().center());
   EXPECT_EQ(view->focusedHead(), 2);
-  EXPECT_EQ(view->focusedPanel()->content().values, view->trace()->head[2].weights);
+  EXPECT_EQ(view->focusedPanel()->content().values,
+            attn::testing::flatten(*view->trace()).head[2].weights);
   EXPECT_EQ(view->focusedPanel()->title(), QStringLiteral("Head 3"));
 }
 
@@ -235,7 +239,7 @@ TEST(MainWindow, FirstStartShowsTheFirstExampleAndExamplesLoad) {
   EXPECT_TRUE(f.window->loadExample(QStringLiteral("love-zh-en")));
   settle(*f.window);
   EXPECT_EQ(f.window->settingsPanel()->scenario().config.mode, attn::Mode::Cross);
-  EXPECT_EQ(f.window->heatmapView()->trace()->n_q(), 3);  // I love you
+  EXPECT_EQ(attn::testing::flatten(*f.window->heatmapView()->trace()).n_q(), 3);  // I love you
   EXPECT_FALSE(f.window->loadExample(QStringLiteral("no-such-example")));
 }
 
@@ -246,7 +250,7 @@ TEST(MainWindow, LongInputRunsOffTheUiThreadAndStillArrives) {
   f.window->settingsPanel()->sourceEdit()->setText(words.join(QLatin1Char(' ')));
   EXPECT_TRUE(f.window->engine()->busy());
   settle(*f.window);
-  EXPECT_EQ(f.window->heatmapView()->trace()->n_q(), 300);
+  EXPECT_EQ(attn::testing::flatten(*f.window->heatmapView()->trace()).n_q(), 300);
 }
 
 TEST(MainWindow, MenusCarryTheStandardShortcuts) {

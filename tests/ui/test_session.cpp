@@ -13,6 +13,7 @@
 #include "attn_ui/heatmap_view.h"
 #include "attn_ui/session_file.h"
 #include "attn_ui/settings_panel.h"
+#include "toy_run.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -70,7 +71,7 @@ TEST(Session, SaveThenOpenInAnotherWindowBringsBackEverySetting) {
   EXPECT_EQ(student.window->settingsPanel()->headsBox()->currentText(), QStringLiteral("8"));
   EXPECT_EQ(student.window->heatmapView()->focusedHead(), 5);
   ASSERT_TRUE(student.window->heatmapView()->trace());
-  EXPECT_EQ(student.window->heatmapView()->trace()->heads, 8);
+  EXPECT_EQ(attn::testing::flatten(*student.window->heatmapView()->trace()).heads, 8);
   EXPECT_EQ(student.window->recentSessions().value(0), QFileInfo(path).absoluteFilePath());
 }
 

@@ -19,6 +19,7 @@
 #include "attn_ui/line_view.h"
 #include "attn_ui/pipeline_view.h"
 #include "attn_ui/settings_panel.h"
+#include "toy_run.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -49,9 +50,9 @@ struct CausalFixture : WindowFixture {
 TEST(Pipeline, EachStageShownIsTheTracesMatrixForTheFocusedHead) {
   CausalFixture f;
   PipelineView* pipeline = f.window->pipelineView();
-  const attn::Trace& trace = *f.window->heatmapView()->trace();
+  const attn::testing::ToyRun trace = attn::testing::flatten(*f.window->heatmapView()->trace());
   ASSERT_EQ(pipeline->head(), 2);
-  const attn::HeadTrace& head = trace.head[2];
+  const attn::HeadDetail& head = trace.head[2];
   const std::vector<std::pair<StageKind, const attn::Matrix*>> expected = {
       {StageKind::InputQueries, &trace.x_query},
       {StageKind::Queries, &head.q},
@@ -121,7 +122,7 @@ TEST(Pipeline, ClickerKeysRevealAndHideOneStageAtATime) {
 TEST(Pipeline, FollowingAQueryRowOutlinesItEverywhereAndListsItsNumbers) {
   CausalFixture f;
   PipelineView* pipeline = f.window->pipelineView();
-  const attn::Trace& trace = *f.window->heatmapView()->trace();
+  const attn::testing::ToyRun trace = attn::testing::flatten(*f.window->heatmapView()->trace());
   const int row = 6;  // "because"
   emit pipeline->stagePanel(stage_index(*pipeline, StageKind::Softmax))->rowLabelClicked(row);
   EXPECT_EQ(pipeline->selectedQueryRow(), row);
@@ -169,14 +170,14 @@ TEST(Pipeline, OtherScoreFunctionsShowTheirOwnSteps) {
   EXPECT_EQ(pipeline->stageTitle(stage_index(*pipeline, StageKind::ScoreFunction)),
             QStringLiteral("Q·W·Kᵀ"));
   EXPECT_TRUE(pipeline->stage(stage_index(*pipeline, StageKind::Softmax)).values ==
-              f.window->heatmapView()->trace()->head[0].weights);
+              attn::testing::flatten(*f.window->heatmapView()->trace()).head[0].weights);
 }
 
 TEST(LineView, OneLinePerPairAsOpaqueAsItsWeightInEachHeadsColour) {
   WindowFixture f;
   f.window->tabs()->setCurrentWidget(f.window->lineView());
   settle(*f.window);
-  const attn::Trace& trace = *f.window->heatmapView()->trace();
+  const attn::testing::ToyRun trace = attn::testing::flatten(*f.window->heatmapView()->trace());
   attn::ui::LineCanvas* canvas = f.window->lineView()->canvas();
   QVector<attn::ui::AttentionLine> lines = canvas->lines();
   ASSERT_EQ(lines.size(), trace.heads * trace.n_q() * trace.n_k());
@@ -205,7 +206,7 @@ TEST(LineView, CrossModeHasTheTargetLeftAndExportsAsVectorText) {
   WindowFixture f;
   f.window->loadExample(QStringLiteral("love-zh-en"));
   settle(*f.window);
-  const attn::Trace& trace = *f.window->heatmapView()->trace();
+  const attn::testing::ToyRun trace = attn::testing::flatten(*f.window->heatmapView()->trace());
   attn::ui::LineCanvas* canvas = f.window->lineView()->canvas();
   EXPECT_EQ(canvas->lines().size(), trace.heads * 3 * 3);
   const QString svg_path = f.dir.filePath(QStringLiteral("lines.svg"));

@@ -244,7 +244,7 @@ TEST(LiveEngine, CoalescesRequestsMadeInOnePass) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return !engine.busy(); }));
   ASSERT_EQ(finished.count(), 1);
   const auto trace = finished.at(0).at(0).value<std::shared_ptr<const attn::Trace>>();
-  EXPECT_EQ(trace->n_q(), 2);
+  EXPECT_EQ(trace->blocks.at(0).n_q(), 2);
 }
 
 TEST(LiveEngine, WorkerThreadGivesTheSameNumbersAsTheEngine) {
@@ -258,7 +258,9 @@ TEST(LiveEngine, WorkerThreadGivesTheSameNumbersAsTheEngine) {
   const auto trace = finished.at(0).at(0).value<std::shared_ptr<const attn::Trace>>();
   const attn::Expected<attn::Trace> reference = attn::run(scenario);
   ASSERT_TRUE(reference.ok());
-  for (int h = 0; h < 8; ++h) EXPECT_EQ(trace->head[h].weights, reference->head[h].weights);
+  for (int h = 0; h < 8; ++h) {
+    EXPECT_EQ(trace->blocks.at(0).head[h].weights, reference->blocks.at(0).head[h].weights);
+  }
 }
 
 TEST(LiveEngine, ReportsRefusedInputWithItsField) {

@@ -26,19 +26,22 @@ ExportOutcome write_file_atomically(const QString& path, const QByteArray& bytes
   return ExportOutcome::success();
 }
 
-QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which) {
+QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which, int block) {
   QList<NamedFile> files;
-  if (which.csv) {
-    const std::vector<std::string> rows = attn::query_labels(trace);
-    const std::vector<std::string> columns = attn::key_labels(trace);
-    for (int h = 0; h < trace.heads; ++h) {
+  const int count = static_cast<int>(trace.blocks.size());
+  if (which.csv && count > 0) {
+    const attn::AttentionBlock& shown =
+        trace.blocks[block >= 0 && block < count ? block : std::max(0, attn::default_block(trace))];
+    const std::vector<std::string> rows = attn::query_labels(trace, shown);
+    const std::vector<std::string> columns = attn::key_labels(trace, shown);
+    for (int h = 0; h < shown.heads(); ++h) {
       files.append(
           {QStringLiteral("head_%1.csv").arg(h + 1),
-           QByteArray::fromStdString(attn::matrix_to_csv(trace.head[h].weights, rows, columns))});
+           QByteArray::fromStdString(attn::matrix_to_csv(shown.head[h].weights, rows, columns))});
     }
-    if (trace.heads > 1) {
+    if (shown.heads() > 1) {
       files.append({QStringLiteral("mean.csv"), QByteArray::fromStdString(attn::matrix_to_csv(
-                                                    attn::mean_weights(trace), rows, columns))});
+                                                    attn::mean_weights(shown), rows, columns))});
     }
   }
   if (which.json) {

@@ -69,26 +69,30 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent), gradient_id_(gradie
 
 HeatmapView::~HeatmapView() = default;
 
-void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace) {
+void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace, int block) {
   trace_ = std::move(trace);
-  if (!trace_) return;
+  if (!trace_ || trace_->blocks.empty()) return;
   const attn::Trace& t = *trace_;
-  const QStringList rows = to_qstring_list(attn::query_labels(t));
-  const QStringList columns = to_qstring_list(attn::key_labels(t));
-  const bool cross = t.scenario.config.mode == attn::Mode::Cross;
+  block_ = block >= 0 && block < static_cast<int>(t.blocks.size())
+               ? block
+               : std::max(0, attn::default_block(t));
+  const attn::AttentionBlock& shown = t.blocks[block_];
+  const QStringList rows = to_qstring_list(attn::query_labels(t, shown));
+  const QStringList columns = to_qstring_list(attn::key_labels(t, shown));
+  const bool cross = shown.kind == attn::BlockKind::Cross;
   const QString row_title = cross ? tr("queries (target)") : tr("queries");
   const QString column_title = cross ? tr("keys (source)") : tr("keys");
 
-  const int heads = t.heads;
+  const int heads = shown.heads();
   const bool with_mean = heads > 1;
   ensurePanelCount(heads + (with_mean ? 1 : 0));
   for (int h = 0; h < heads; ++h) {
-    panels_[h]->setContent({tr("Head %1").arg(h + 1), tr("head %1").arg(h + 1), t.head[h].weights,
-                            rows, columns, row_title, column_title});
+    panels_[h]->setContent({tr("Head %1").arg(h + 1), tr("head %1").arg(h + 1),
+                            shown.head[h].weights, rows, columns, row_title, column_title});
   }
   if (with_mean) {
     panels_[heads]->setContent({tr("Mean of %1 heads").arg(heads), tr("mean"),
-                                attn::mean_weights(t), rows, columns, row_title, column_title});
+                                attn::mean_weights(shown), rows, columns, row_title, column_title});
   }
   if (focused_head_ >= heads || (focused_head_ == kMeanPanel && !with_mean)) {
     focused_head_ = with_mean ? kMeanPanel : 0;
@@ -117,7 +121,7 @@ void HeatmapView::ensurePanelCount(int count) {
     connect(panel, &HeatmapPanel::clicked, this, [this, panel] {
       for (int i = 0; i < panelCount(); ++i) {
         if (panels_[i] != panel) continue;
-        const bool is_mean = trace_ && trace_->heads > 1 && i == trace_->heads;
+        const bool is_mean = trace_ && shownHeads() > 1 && i == shownHeads();
         setFocusedHead(is_mean ? kMeanPanel : i);
       }
     });
@@ -129,13 +133,13 @@ void HeatmapView::ensurePanelCount(int count) {
 
 int HeatmapView::panelIndexForHead(int head) const {
   if (!trace_) return -1;
-  if (head == kMeanPanel) return trace_->heads > 1 ? trace_->heads : 0;
+  if (head == kMeanPanel) return shownHeads() > 1 ? shownHeads() : 0;
   return head;
 }
 
 void HeatmapView::setFocusedHead(int head) {
-  if (trace_ && (head < kMeanPanel || head >= trace_->heads)) return;
-  if (trace_ && head == kMeanPanel && trace_->heads == 1) head = 0;
+  if (trace_ && (head < kMeanPanel || head >= shownHeads())) return;
+  if (trace_ && head == kMeanPanel && shownHeads() == 1) head = 0;
   if (head == focused_head_) return;
   focused_head_ = head;
   updateFocusPanel();
@@ -220,8 +224,8 @@ void HeatmapView::refreshAll() {
 QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area) {
   QVector<QRectF> rects;
   if (panels_.empty() || !trace_) return rects;
-  const int n_q = trace_->n_q();
-  const int n_k = trace_->n_k();
+  const int n_q = trace_->blocks[block_].n_q();
+  const int n_k = trace_->blocks[block_].n_k();
   // Cell width without gutters decides whether key labels stand upright; close enough.
   const GridShape rough = best_grid_shape(panelCount(), area.size(), n_q, n_k);
   const double rough_cell =

@@ -53,11 +53,20 @@ LineCanvas::LineCanvas(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
-void LineCanvas::setTrace(std::shared_ptr<const attn::Trace> trace) {
+void LineCanvas::setTrace(std::shared_ptr<const attn::Trace> trace, int block) {
   trace_ = std::move(trace);
-  const int heads = trace_ ? trace_->heads : 0;
+  block_ = nullptr;
+  if (trace_ && !trace_->blocks.empty()) {
+    const int count = static_cast<int>(trace_->blocks.size());
+    block_ =
+        &trace_->blocks[block >= 0 && block < count ? block
+                                                    : std::max(0, attn::default_block(*trace_))];
+  } else {
+    trace_.reset();
+  }
+  const int heads = block_ ? block_->heads() : 0;
   if (shown_.size() != heads) shown_ = QVector<bool>(heads, true);
-  if (trace_ && hover_index_ >= (hover_side_ == 0 ? trace_->n_q() : trace_->n_k()))
+  if (block_ && hover_index_ >= (hover_side_ == 0 ? block_->n_q() : block_->n_k()))
     hover_side_ = hover_index_ = -1;
   update();
 }
@@ -86,12 +95,12 @@ QColor LineCanvas::headColor(int head, int heads) {
 QVector<AttentionLine> LineCanvas::lines() const {
   QVector<AttentionLine> out;
   if (!trace_) return out;
-  for (int h = 0; h < trace_->heads; ++h) {
+  for (int h = 0; h < block_->heads(); ++h) {
     if (!shown_.value(h)) continue;
-    const attn::Matrix& w = trace_->head[h].weights;
-    for (int i = 0; i < trace_->n_q(); ++i) {
+    const attn::Matrix& w = block_->head[h].weights;
+    for (int i = 0; i < block_->n_q(); ++i) {
       if (hover_side_ == 0 && hover_index_ != i) continue;
-      for (int j = 0; j < trace_->n_k(); ++j) {
+      for (int j = 0; j < block_->n_k(); ++j) {
         if (hover_side_ == 1 && hover_index_ != j) continue;
         out.append({h, i, j, double(w(i, j))});
       }
@@ -105,8 +114,8 @@ LineCanvas::Layout LineCanvas::layoutFor(const QSize& size) const {
   if (!trace_) return layout;
   const QFontMetricsF metrics(font());
   for (int side = 0; side < 2; ++side) {
-    const QStringList names =
-        to_qstring_list(side == 0 ? attn::query_labels(*trace_) : attn::key_labels(*trace_));
+    const QStringList names = to_qstring_list(side == 0 ? attn::query_labels(*trace_, *block_)
+                                                        : attn::key_labels(*trace_, *block_));
     double widest = 0;
     for (const QString& name : names) widest = std::max(widest, metrics.horizontalAdvance(name));
     widest = std::min(widest + 4, size.width() * 0.3);
@@ -154,7 +163,7 @@ void LineCanvas::drawLinesAsPixels(QPainter* painter, const Layout& layout,
   image.fill(Qt::transparent);
   for (const AttentionLine& line : lines()) {
     const QLineF s = segment(layout, line);
-    blend_line(&image, s.p1() * scale, s.p2() * scale, headColor(line.head, trace_->heads),
+    blend_line(&image, s.p1() * scale, s.p2() * scale, headColor(line.head, block_->heads()),
                line.opacity);
   }
   image.setDevicePixelRatio(scale);  // drawn at `size` logical pixels, one to one on the device
@@ -172,7 +181,7 @@ void LineCanvas::drawLinesAsVectors(QPainter* painter, const Layout& layout) con
     for (int level = 1; level <= kLevels; ++level) {
       QVector<QLineF>& group = groups[std::size_t(level)];
       if (group.isEmpty()) continue;
-      QColor color = headColor(group_head, trace_->heads);
+      QColor color = headColor(group_head, block_->heads());
       color.setAlphaF(float(level) / kLevels);
       QPen pen(color, 1.0);
       pen.setCosmetic(true);
@@ -251,9 +260,9 @@ LineView::LineView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(canvas_, 1);
 }
 
-void LineView::setTrace(std::shared_ptr<const attn::Trace> trace) {
-  const int heads = trace ? trace->heads : 0;
-  canvas_->setTrace(std::move(trace));
+void LineView::setTrace(std::shared_ptr<const attn::Trace> trace, int block) {
+  canvas_->setTrace(std::move(trace), block);
+  const int heads = canvas_->heads();
   if (heads == toggles_.size()) return;  // colours depend on the head count only
   while (!toggles_.isEmpty()) delete toggles_.takeLast();
   for (int h = 0; h < heads; ++h) {

@@ -48,7 +48,7 @@ double LiveEngine::estimatedWork(const attn::Scenario& scenario) {
 LiveEngine::Outcome LiveEngine::compute(const attn::Scenario& scenario) const {
   QElapsedTimer clock;
   clock.start();
-  attn::Expected<attn::Trace> result = model_.run(scenario);
+  attn::Expected<attn::Trace> result = model_->run(scenario);
   Outcome outcome;
   if (result.ok())
     outcome.trace = std::make_shared<const attn::Trace>(std::move(result).value());

@@ -22,6 +22,7 @@
 #include <QToolTip>
 
 #include "attn/examples.h"
+#include "attn/trace_views.h"
 #include "attn_ui/data_export.h"
 #include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"
@@ -249,11 +250,12 @@ void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenari
 void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
   settings_panel_->clearErrors();
   const attn::Trace& t = *trace;
+  const attn::AttentionBlock& shown = t.blocks.at(std::max(0, attn::default_block(t)));
   status_->setText(tr("%1 query × %2 key tokens · %3 head(s), d_k = %4 · computed in %5 ms")
-                       .arg(t.n_q())
-                       .arg(t.n_k())
-                       .arg(t.heads)
-                       .arg(t.d_k)
+                       .arg(shown.n_q())
+                       .arg(shown.n_k())
+                       .arg(shown.heads())
+                       .arg(t.model.head_dim)
                        .arg(engine_->lastRunMilliseconds(), 0, 'f', 2));
   view_->setTrace(trace);
   lines_->setTrace(trace);

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "attn/models/attention_model.h"
 #include "attn/trace_views.h"
 #include "attn_ui/cell_value_labels.h"
 #include "attn_ui/gradients.h"
@@ -154,22 +155,28 @@ void PipelineView::placeCards() {
   }
 }
 
-void PipelineView::setTrace(std::shared_ptr<const attn::Trace> trace, int head) {
+void PipelineView::setTrace(std::shared_ptr<const attn::Trace> trace, int head, int block) {
+  if (!trace || trace->blocks.empty()) return;
+  const int count = static_cast<int>(trace->blocks.size());
+  const int chosen = block >= 0 && block < count ? block : std::max(0, attn::default_block(*trace));
+  attn::Expected<attn::BlockDetail> explained = attn::explain_block(*trace, chosen);
+  if (!explained) return;  // the model is gone: keep what is shown
   trace_ = std::move(trace);
-  if (!trace_) return;
-  head_ = std::clamp(head, 0, trace_->heads - 1);
+  block_ = chosen;
+  detail_ = std::move(explained).value();
+  head_ = std::clamp(head, 0, shownBlock().heads() - 1);
   const int old_count = stageCount();
   const bool all_revealed = revealed_ == 0 || revealed_ >= old_count;
-  stages_ = attn::pipeline_stages(*trace_, head_);
+  stages_ = attn::pipeline_stages(detail_, shownBlock().kind == attn::BlockKind::Cross, head_);
   revealed_ = all_revealed ? stageCount() : std::clamp(revealed_, 1, stageCount());
-  if (selected_row_ >= trace_->n_q()) selected_row_ = -1;
+  if (selected_row_ >= shownBlock().n_q()) selected_row_ = -1;
 
   head_box_->clear();
-  for (int h = 0; h < trace_->heads; ++h) head_box_->addItem(tr("Head %1").arg(h + 1));
+  for (int h = 0; h < shownBlock().heads(); ++h) head_box_->addItem(tr("Head %1").arg(h + 1));
   head_box_->setCurrentIndex(head_);
   row_box_->clear();
   row_box_->addItem(tr("(none)"));
-  for (const QString& label : to_qstring_list(attn::query_labels(*trace_)))
+  for (const QString& label : to_qstring_list(attn::query_labels(*trace_, shownBlock())))
     row_box_->addItem(label);
   row_box_->setCurrentIndex(selected_row_ + 1);
 
@@ -182,7 +189,7 @@ QString PipelineView::stageTitle(int index) const { return titleFor(stages_.at(i
 
 QString PipelineView::titleFor(const attn::PipelineStage& stage) const {
   using K = attn::StageKind;
-  const bool cross = trace_->scenario.config.mode == attn::Mode::Cross;
+  const bool cross = shownBlock().kind == attn::BlockKind::Cross;
   switch (stage.kind) {
     case K::InputQueries:
       return cross ? tr("X (target)") : tr("X");
@@ -197,7 +204,7 @@ QString PipelineView::titleFor(const attn::PipelineStage& stage) const {
     case K::DotProducts:
       return tr("Q·Kᵀ");
     case K::ScoreFunction:
-      switch (trace_->scenario.config.score) {
+      switch (detail_.score) {
         case attn::ScoreFunction::ScaledDot:
           return tr("÷ √d_k");
         case attn::ScoreFunction::Dot:
@@ -238,23 +245,23 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
     case K::Queries:
     case K::Keys:
     case K::Values:
-      what = tr("columns %1–%2 of W").arg(head_ * trace_->d_k + 1).arg((head_ + 1) * trace_->d_k);
+      what = tr("columns %1–%2 of W").arg(head_ * headDim() + 1).arg((head_ + 1) * headDim());
       break;
     case K::DotProducts:
       what = tr("one dot product per query and key");
       break;
     case K::ScoreFunction:
-      what = config.score == attn::ScoreFunction::ScaledDot
-                 ? tr("√%1 = %2").arg(trace_->d_k).arg(std::sqrt(double(trace_->d_k)), 0, 'g', 4)
+      what = detail_.score == attn::ScoreFunction::ScaledDot
+                 ? tr("√%1 = %2").arg(headDim()).arg(std::sqrt(double(headDim())), 0, 'g', 4)
                  : tr("score function: %1")
-                       .arg(QString::fromUtf8(attn::to_string(config.score).data()));
+                       .arg(QString::fromUtf8(attn::to_string(detail_.score).data()));
       break;
     case K::Temperature:
-      what = tr("T = %1").arg(double(config.temperature), 0, 'g', 4);
+      what = tr("T = %1").arg(double(detail_.temperature), 0, 'g', 4);
       break;
     case K::Masked:
-      what = config.mask.kind == attn::MaskKind::Causal ? tr("causal: −∞ above the diagonal")
-                                                        : tr("no mask");
+      what = detail_.mask.kind == attn::MaskKind::Causal ? tr("causal: −∞ above the diagonal")
+                                                         : tr("no mask");
       break;
     case K::Softmax:
       what = tr("each row sums to 1");
@@ -263,7 +270,7 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
       what = tr("this head's output");
       break;
     case K::Concat:
-      what = tr("%1 heads side by side").arg(trace_->heads);
+      what = tr("%1 heads side by side").arg(shownBlock().heads());
       break;
     case K::Output:
       what = tr("the layer's output");
@@ -275,9 +282,9 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
 QStringList PipelineView::labelsFor(attn::StageAxis axis, int count) const {
   switch (axis) {
     case attn::StageAxis::QueryTokens:
-      return to_qstring_list(attn::query_labels(*trace_));
+      return to_qstring_list(attn::query_labels(*trace_, shownBlock()));
     case attn::StageAxis::KeyTokens:
-      return to_qstring_list(attn::key_labels(*trace_));
+      return to_qstring_list(attn::key_labels(*trace_, shownBlock()));
     case attn::StageAxis::Features:
       break;
   }
@@ -370,7 +377,7 @@ void PipelineView::revealAll() {
 }
 
 void PipelineView::selectQueryRow(int row) {
-  if (!trace_ || row < -1 || row >= trace_->n_q()) return;
+  if (!trace_ || row < -1 || row >= shownBlock().n_q()) return;
   selected_row_ = row;
   row_box_->setCurrentIndex(row + 1);
   for (int i = 0; i < stageCount(); ++i) {
@@ -387,7 +394,7 @@ void PipelineView::updateRowTable() {
   row_table_->setVisible(following);
   row_hint_->setVisible(!following);
   if (!following) return;
-  const QStringList keys = to_qstring_list(attn::key_labels(*trace_));
+  const QStringList keys = to_qstring_list(attn::key_labels(*trace_, shownBlock()));
   std::vector<int> rows;
   for (int i = 0; i < stageCount(); ++i)
     if (is_score_stage(stages_[i].kind)) rows.push_back(i);

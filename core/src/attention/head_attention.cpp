@@ -4,9 +4,9 @@
 
 namespace attn {
 
-HeadTrace attend_head(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v,
-                      const ScoreParameters& params, const HeadSettings& settings) {
-  HeadTrace head;
+HeadDetail attend_head(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v,
+                       const ScoreParameters& params, const HeadSettings& settings) {
+  HeadDetail head;
   head.q = q;
   head.k = k;
   head.v = v;

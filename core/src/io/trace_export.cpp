@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "attn/models/attention_model.h"
 #include "attn/trace_views.h"
 
 namespace attn {
@@ -98,9 +99,9 @@ void append_config(std::string& out, const Trace& trace) {
   const AttentionConfig& config = trace.scenario.config;
   out += "{\"mode\":";
   append_json_string(out, std::string(to_string(config.mode)));
-  out += ",\"heads\":" + std::to_string(trace.heads);
-  out += ",\"d_model\":" + std::to_string(config.d_model);
-  out += ",\"d_k\":" + std::to_string(trace.d_k);
+  out += ",\"heads\":" + std::to_string(trace.model.heads);
+  out += ",\"d_model\":" + std::to_string(trace.model.d_model);
+  out += ",\"d_k\":" + std::to_string(trace.model.head_dim);
   out += ",\"seed\":" + std::to_string(config.seed);
   out += ",\"score\":";
   append_json_string(out, std::string(to_string(config.score)));
@@ -117,12 +118,12 @@ void append_config(std::string& out, const Trace& trace) {
   out += '}';
 }
 
-void append_score_parameters(std::string& out, const Trace& trace) {
-  const ScoreFunction score = trace.scenario.config.score;
+void append_score_parameters(std::string& out, const BlockDetail& detail) {
+  const ScoreFunction score = detail.score;
   out += "{\"function\":";
   append_json_string(out, std::string(to_string(score)));
   out += ",\"heads\":[";
-  const auto& per_head = trace.parameters->score;
+  const auto& per_head = detail.score_parameters;
   for (std::size_t i = 0; i < per_head.size(); ++i) {
     if (i > 0) out += ",\n";
     if (score == ScoreFunction::Additive) {
@@ -140,6 +141,95 @@ void append_score_parameters(std::string& out, const Trace& trace) {
     }
   }
   out += "]}";
+}
+
+void append_ids(std::string& out, const std::vector<Token>& tokens) {
+  out += '[';
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(tokens[i].id);
+  }
+  out += ']';
+}
+
+void append_token_texts(std::string& out, const std::vector<Token>& tokens) {
+  std::vector<std::string> texts;
+  texts.reserve(tokens.size());
+  for (const Token& token : tokens) texts.push_back(token.text);
+  append_strings(out, texts);
+}
+
+void append_model(std::string& out, const ModelInfo& model) {
+  out += "{\"family\":";
+  append_json_string(out, std::string(to_string(model.family)));
+  out += ",\"name\":";
+  append_json_string(out, model.name);
+  out += ",\"layers\":" + std::to_string(model.layers);
+  out += ",\"heads\":" + std::to_string(model.heads);
+  out += ",\"kv_heads\":" + std::to_string(model.kv_heads);
+  out += ",\"d_model\":" + std::to_string(model.d_model);
+  out += ",\"vocab_size\":" + std::to_string(model.vocab_size);
+  out += ",\"path\":";
+  append_json_string(out, model.path);
+  out += '}';
+}
+
+void append_block(std::string& out, const AttentionBlock& block) {
+  out += "\n{\"name\":";
+  append_json_string(out, block.name);
+  out += ",\"layer\":" + std::to_string(block.layer);
+  out += ",\"kind\":";
+  out += block.kind == BlockKind::Cross ? "\"cross\"" : "\"self\"";
+  out += ",\"queries\":";
+  out += block.queries == Sequence::Target ? "\"target\"" : "\"source\"";
+  out += ",\"keys\":";
+  out += block.keys == Sequence::Target ? "\"target\"" : "\"source\"";
+  out += ",\"kv_heads\":[";
+  for (std::size_t h = 0; h < block.kv_head.size(); ++h) {
+    if (h > 0) out += ',';
+    out += std::to_string(block.kv_head[h]);
+  }
+  out += "],\"heads\":[";
+  for (std::size_t h = 0; h < block.head.size(); ++h) {
+    out += h == 0 ? "\n{\"weights\":" : ",\n{\"weights\":";
+    append_matrix(out, block.head[h].weights);
+    out += '}';
+  }
+  out += "]}";
+}
+
+// The toy model's whole computation (version 1's members), recomputed by the model that made
+// the trace: X, the projections, score parameters, and every head's Q, K, V, scores, weights
+// and output.
+void append_toy_detail(std::string& out, const Trace& trace) {
+  Expected<BlockDetail> explained = explain_block(trace, 0);
+  if (!explained || !explained->toy_parameters) return;
+  const BlockDetail& detail = explained.value();
+  append_member(out, "x_query", detail.x_query);
+  append_member(out, "x_key", detail.x_key);
+  const ModelParameters& p = *detail.toy_parameters;
+  append_member(out, "w_q", p.w_q);
+  append_member(out, "w_k", p.w_k);
+  append_member(out, "w_v", p.w_v);
+  append_member(out, "w_o", p.w_o);
+  out += ",\n\"score_params\":";
+  append_score_parameters(out, detail);
+  out += ",\n\"heads\":[";
+  for (std::size_t i = 0; i < detail.head.size(); ++i) {
+    const HeadDetail& head = detail.head[i];
+    out += i == 0 ? "\n{" : ",\n{";
+    out += "\"q\":";
+    append_matrix(out, head.q);
+    append_member(out, "k", head.k);
+    append_member(out, "v", head.v);
+    append_member(out, "scores", head.scores);
+    append_member(out, "weights", head.weights);
+    append_member(out, "output", head.output);
+    out += '}';
+  }
+  out += ']';
+  append_member(out, "concat", detail.concat);
+  append_member(out, "output", detail.output);
 }
 
 }  // namespace
@@ -166,39 +256,33 @@ std::string matrix_to_csv(const MatrixRef& values, const std::vector<std::string
 
 std::string trace_to_json(const Trace& trace) {
   std::string out;
-  out += "{\"format\":\"attnviz-trace\",\"version\":1,\n\"config\":";
+  out += "{\"format\":\"attnviz-trace\",\"version\":2,\n\"config\":";
   append_config(out, trace);
+  out += ",\n\"model\":";
+  append_model(out, trace.model);
+  const int shown = default_block(trace);
   out += ",\n\"tokens\":{\"query\":";
-  append_strings(out, query_labels(trace));
+  append_strings(
+      out, shown >= 0 ? query_labels(trace, trace.blocks[shown]) : std::vector<std::string>{});
   out += ",\"key\":";
-  append_strings(out, key_labels(trace));
+  append_strings(out,
+                 shown >= 0 ? key_labels(trace, trace.blocks[shown]) : std::vector<std::string>{});
+  out += ",\"source\":";
+  append_token_texts(out, trace.source_tokens);
+  out += ",\"target\":";
+  append_token_texts(out, trace.target_tokens);
+  out += "},\n\"token_ids\":{\"query\":";
+  append_ids(out, shown >= 0 ? trace.query_tokens(trace.blocks[shown]) : std::vector<Token>{});
+  out += ",\"key\":";
+  append_ids(out, shown >= 0 ? trace.key_tokens(trace.blocks[shown]) : std::vector<Token>{});
   out += '}';
-  append_member(out, "x_query", trace.x_query);
-  append_member(out, "x_key", trace.x_key);
-  const ModelParameters& p = *trace.parameters;
-  append_member(out, "w_q", p.w_q);
-  append_member(out, "w_k", p.w_k);
-  append_member(out, "w_v", p.w_v);
-  append_member(out, "w_o", p.w_o);
-  out += ",\n\"score_params\":";
-  append_score_parameters(out, trace);
-  out += ",\n\"heads\":[";
-  for (std::size_t i = 0; i < trace.head.size(); ++i) {
-    const HeadTrace& head = trace.head[i];
-    out += i == 0 ? "\n{" : ",\n{";
-    out += "\"q\":";
-    append_matrix(out, head.q);
-    append_member(out, "k", head.k);
-    append_member(out, "v", head.v);
-    append_member(out, "scores", head.scores);
-    append_member(out, "weights", head.weights);
-    append_member(out, "output", head.output);
-    out += '}';
+  if (trace.model.family == Family::Toy) append_toy_detail(out, trace);
+  out += ",\n\"blocks\":[";
+  for (std::size_t b = 0; b < trace.blocks.size(); ++b) {
+    if (b > 0) out += ',';
+    append_block(out, trace.blocks[b]);
   }
-  out += ']';
-  append_member(out, "concat", trace.concat);
-  append_member(out, "output", trace.output);
-  out += "}\n";
+  out += "]}\n";
   return out;
 }
 

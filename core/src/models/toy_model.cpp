@@ -94,46 +94,64 @@ std::shared_ptr<const ModelParameters> ToyModel::parameters(std::uint64_t seed, 
   return made;
 }
 
-Expected<Trace> ToyModel::run(const Scenario& scenario) const {
+Expected<Trace> ToyModel::tokens_and_checks(const Scenario& scenario) const {
   const AttentionConfig& config = scenario.config;
   if (std::optional<Error> problem = validate_settings(config)) return *problem;
 
   Expected<std::vector<Token>> source = tokens_of(scenario.source, InputField::Source);
   if (!source) return source.error();
+  Trace trace;
+  trace.scenario = scenario;
+  trace.model = info();
+  trace.source_tokens = std::move(source).value();
   const bool cross = config.mode == Mode::Cross;
-  std::vector<Token> query_tokens;
   if (cross) {
     Expected<std::vector<Token>> target = tokens_of(scenario.target, InputField::Target);
     if (!target) return target.error();
-    query_tokens = std::move(target).value();
-  } else {
-    query_tokens = source.value();
+    trace.target_tokens = std::move(target).value();
   }
-
-  Trace trace;
-  trace.scenario = scenario;
-  trace.heads = config.effective_heads();
-  trace.d_k = config.d_model / trace.heads;
-  trace.query_tokens = std::move(query_tokens);
-  trace.key_tokens = std::move(source).value();
-  const int n_q = trace.n_q();
-  const int n_k = trace.n_k();
-  if (std::optional<Error> too_big = validate_size(n_q, n_k, trace.heads)) return *too_big;
+  const int n_q =
+      static_cast<int>(trace.tokens(cross ? Sequence::Target : Sequence::Source).size());
+  const int n_k = static_cast<int>(trace.source_tokens.size());
+  if (std::optional<Error> too_big = validate_size(n_q, n_k, config.effective_heads())) {
+    return *too_big;
+  }
   if (const std::string problem = check_mask(config.mask, n_q, n_k); !problem.empty()) {
     return Error{InputField::Mask, "Mask: " + problem};
   }
+  trace.model.heads = trace.model.kv_heads = config.effective_heads();
+  trace.model.d_model = config.d_model;
+  trace.model.head_dim = config.d_model / config.effective_heads();
+  trace.model.parameters = 4LL * config.d_model * config.d_model;
+  return trace;
+}
 
-  trace.x_key = embeddings_.embed(trace.key_tokens, config.seed, config.d_model, config.positions);
-  trace.x_query =
-      cross ? embeddings_.embed(trace.query_tokens, config.seed, config.d_model, config.positions)
-            : trace.x_key;
-  trace.parameters = parameters(config.seed, config.d_model, trace.heads, config.score);
-  const ModelParameters& p = *trace.parameters;
+BlockDetail ToyModel::compute(const Trace& trace) const {
+  const AttentionConfig& config = trace.scenario.config;
+  const bool cross = config.mode == Mode::Cross;
+  const int heads = config.effective_heads();
+  const int d_k = config.d_model / heads;
+  const std::vector<Token>& query_tokens = cross ? trace.target_tokens : trace.source_tokens;
+  const int n_q = static_cast<int>(query_tokens.size());
+  const int n_k = static_cast<int>(trace.source_tokens.size());
+
+  BlockDetail detail;
+  detail.score = config.score;
+  detail.temperature = config.temperature;
+  detail.mask = config.mask;
+  detail.x_key =
+      embeddings_.embed(trace.source_tokens, config.seed, config.d_model, config.positions);
+  detail.x_query =
+      cross ? embeddings_.embed(query_tokens, config.seed, config.d_model, config.positions)
+            : detail.x_key;
+  detail.toy_parameters = parameters(config.seed, config.d_model, heads, config.score);
+  const ModelParameters& p = *detail.toy_parameters;
+  detail.score_parameters = p.score;
 
   Matrix q(n_q, config.d_model), k(n_k, config.d_model), v(n_k, config.d_model);
-  q.noalias() = trace.x_query * p.w_q;
-  k.noalias() = trace.x_key * p.w_k;
-  v.noalias() = trace.x_key * p.w_v;
+  q.noalias() = detail.x_query * p.w_q;
+  k.noalias() = detail.x_key * p.w_k;
+  v.noalias() = detail.x_key * p.w_v;
 
   HeadSettings settings;
   settings.score = config.score;
@@ -141,23 +159,64 @@ Expected<Trace> ToyModel::run(const Scenario& scenario) const {
   settings.mask = config.mask.kind == MaskKind::None ? nullptr : &config.mask;
   const ScoreParameters no_score_parameters;
 
-  trace.head.resize(trace.heads);
-  trace.concat.resize(n_q, config.d_model);
-  const int d_k = trace.d_k;
+  detail.head.resize(heads);
+  detail.concat.resize(n_q, config.d_model);
   // Heads are independent: spread them over the cores. With one head, Eigen's own GEMMs use
   // the cores instead (they run single-threaded inside a parallel region).
-#pragma omp parallel for schedule(dynamic) if (trace.heads > 1)
-  for (int h = 0; h < trace.heads; ++h) {
+#pragma omp parallel for schedule(dynamic) if (heads > 1)
+  for (int h = 0; h < heads; ++h) {
     const ScoreParameters& score_params = p.score.empty() ? no_score_parameters : p.score[h];
-    trace.head[h] = attend_head(q.middleCols(h * d_k, d_k), k.middleCols(h * d_k, d_k),
-                                v.middleCols(h * d_k, d_k), score_params, settings);
-    trace.concat.middleCols(h * d_k, d_k) = trace.head[h].output;
+    detail.head[h] = attend_head(q.middleCols(h * d_k, d_k), k.middleCols(h * d_k, d_k),
+                                 v.middleCols(h * d_k, d_k), score_params, settings);
+    detail.concat.middleCols(h * d_k, d_k) = detail.head[h].output;
   }
-  trace.output.resize(n_q, config.d_model);
-  trace.output.noalias() = trace.concat * p.w_o;
+  detail.output.resize(n_q, config.d_model);
+  detail.output.noalias() = detail.concat * p.w_o;
+  return detail;
+}
+
+Expected<Trace> ToyModel::run(const Scenario& scenario) const {
+  Expected<Trace> checked = tokens_and_checks(scenario);
+  if (!checked) return checked.error();
+  Trace trace = std::move(checked).value();
+  BlockDetail detail = compute(trace);
+
+  const bool cross = scenario.config.mode == Mode::Cross;
+  AttentionBlock block;
+  block.name = "attention";
+  block.kind = cross ? BlockKind::Cross : BlockKind::Self;
+  block.queries = cross ? Sequence::Target : Sequence::Source;
+  block.keys = Sequence::Source;
+  block.head.resize(detail.head.size());
+  for (std::size_t h = 0; h < detail.head.size(); ++h) {
+    block.head[h].scores = std::move(detail.head[h].scores);
+    block.head[h].weights = std::move(detail.head[h].weights);
+    block.kv_head.push_back(static_cast<int>(h));
+  }
+  trace.blocks.push_back(std::move(block));
+  trace.made_by = self();
   return trace;
 }
 
-Expected<Trace> run(const Scenario& scenario) { return ToyModel().run(scenario); }
+Expected<BlockDetail> ToyModel::explain(const Trace& trace, int block) const {
+  if (block != 0 || trace.blocks.size() != 1) {
+    return Error{InputField::Layer, "The toy model has one attention block (block 0)"};
+  }
+  return compute(trace);
+}
+
+ModelInfo ToyModel::info() const {
+  ModelInfo model;
+  model.family = Family::Toy;
+  model.name = "Toy model (seeded)";
+  model.layers = 1;
+  model.max_tokens = kMaxTokens;
+  model.dtype = "F32";
+  return model;
+}
+
+Expected<Trace> run(const Scenario& scenario) {
+  return std::make_shared<const ToyModel>()->run(scenario);
+}
 
 }  // namespace attn

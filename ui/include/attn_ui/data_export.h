@@ -24,7 +24,7 @@ struct DataFiles {
 
 /// The data files of `trace`: each head's weights as CSV (token labels as the header row and
 /// first column), their mean, and trace.json.
-QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which = {});
+QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which = {}, int block = -1);
 
 /// Writes every file into `directory` or, as far as the file system allows, none of them: all
 /// are written to temporary files first (QSaveFile) and renamed into place only when every one

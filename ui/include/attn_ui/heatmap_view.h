@@ -32,9 +32,12 @@ class HeatmapView : public QWidget {
   explicit HeatmapView(QWidget* parent = nullptr);
   ~HeatmapView() override;
 
-  /// Shows `trace` (kept), redrawing every panel before returning.
-  void setTrace(std::shared_ptr<const attn::Trace> trace);
+  /// Shows block `block` of `trace` (kept; -1: attn::default_block), redrawing every panel
+  /// before returning.
+  void setTrace(std::shared_ptr<const attn::Trace> trace, int block = -1);
   const std::shared_ptr<const attn::Trace>& trace() const { return trace_; }
+  /// Index of the block shown (into Trace::blocks).
+  int block() const { return block_; }
 
   void setGradient(const QString& gradient_id);
   QString gradient() const { return gradient_id_; }
@@ -86,8 +89,15 @@ class HeatmapView : public QWidget {
   void toggleRowHighlight(int row);
   void toggleColumnHighlight(int column);
   int panelIndexForHead(int head) const;
+  /// Heads of the block shown; 0 before the first trace.
+  int shownHeads() const {
+    return trace_ && block_ < static_cast<int>(trace_->blocks.size())
+               ? trace_->blocks[block_].heads()
+               : 0;
+  }
 
   std::shared_ptr<const attn::Trace> trace_;
+  int block_ = 0;
   std::vector<HeatmapPanel*> panels_;
   HeatmapPanel* focus_panel_;
   ColorBar* color_bar_;

@@ -31,7 +31,10 @@ class LineCanvas : public QWidget {
  public:
   explicit LineCanvas(QWidget* parent = nullptr);
 
-  void setTrace(std::shared_ptr<const attn::Trace> trace);
+  /// Shows block `block` of `trace` (-1: attn::default_block).
+  void setTrace(std::shared_ptr<const attn::Trace> trace, int block = -1);
+  /// Heads of the block shown; 0 without a trace.
+  int heads() const { return block_ ? block_->heads() : 0; }
   void setHeadShown(int head, bool shown);
   bool isHeadShown(int head) const;
   /// Token under the pointer, as (side, index): side 0 queries (left), 1 keys (right).
@@ -64,6 +67,7 @@ class LineCanvas : public QWidget {
   void drawLinesAsVectors(QPainter* painter, const Layout& layout) const;
 
   std::shared_ptr<const attn::Trace> trace_;
+  const attn::AttentionBlock* block_ = nullptr;  // inside *trace_; null without a trace
   QVector<bool> shown_;
   int hover_side_ = -1;
   int hover_index_ = -1;
@@ -76,7 +80,8 @@ class LineView : public QWidget {
 
  public:
   explicit LineView(QWidget* parent = nullptr);
-  void setTrace(std::shared_ptr<const attn::Trace> trace);
+  /// Shows block `block` of `trace` (-1: attn::default_block).
+  void setTrace(std::shared_ptr<const attn::Trace> trace, int block = -1);
   LineCanvas* canvas() const { return canvas_; }
   QCheckBox* headToggle(int head) const { return toggles_.value(head); }
 

@@ -47,7 +47,8 @@ class LiveEngine : public QObject {
   void deliver(Outcome outcome);
   Outcome compute(const attn::Scenario& scenario) const;
 
-  attn::ToyModel model_;
+  // Shared, so that each trace can ask the model that made it for a block's intermediates.
+  std::shared_ptr<const attn::AttentionModel> model_ = std::make_shared<const attn::ToyModel>();
   std::optional<attn::Scenario> pending_;
   QTimer debounce_;
   QFutureWatcher<Outcome> worker_;

@@ -28,10 +28,12 @@ class PipelineView : public QWidget {
  public:
   explicit PipelineView(QWidget* parent = nullptr);
 
-  /// Shows head `head` (0-based) of `trace`; keeps how many stages are revealed and the chosen
-  /// query row when they still apply.
-  void setTrace(std::shared_ptr<const attn::Trace> trace, int head);
+  /// Shows head `head` (0-based) of block `block` of `trace` (-1: attn::default_block), from
+  /// the block's intermediates (attn::explain_block); keeps how many stages are revealed and
+  /// the chosen query row when they still apply.
+  void setTrace(std::shared_ptr<const attn::Trace> trace, int head, int block = -1);
   int head() const { return head_; }
+  int block() const { return block_; }
 
   int stageCount() const { return static_cast<int>(stages_.size()); }
   const attn::PipelineStage& stage(int index) const { return stages_.at(index); }
@@ -77,7 +79,12 @@ class PipelineView : public QWidget {
   QString detailFor(const attn::PipelineStage& stage) const;
   QStringList labelsFor(attn::StageAxis axis, int count) const;
 
+  const attn::AttentionBlock& shownBlock() const { return trace_->blocks.at(block_); }
+  int headDim() const { return detail_.head.empty() ? 0 : int(detail_.head.front().q.cols()); }
+
   std::shared_ptr<const attn::Trace> trace_;
+  int block_ = 0;
+  attn::BlockDetail detail_;
   std::vector<attn::PipelineStage> stages_;
   std::vector<Card> cards_;
   int head_ = 0;

@@ -16,7 +16,7 @@ struct HeadSettings {
 /// One attention head: scores = score(Q, K) / temperature, hidden entries −∞,
 /// weights = softmax(scores) row-wise, output = weights·V (Vaswani et al. 2017, Eq. 1).
 /// Q: n_q × d_k, K: n_k × d_k, V: n_k × d_k.
-HeadTrace attend_head(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v,
-                      const ScoreParameters& params, const HeadSettings& settings);
+HeadDetail attend_head(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v,
+                       const ScoreParameters& params, const HeadSettings& settings);
 
 }  // namespace attn

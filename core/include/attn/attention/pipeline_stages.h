@@ -17,9 +17,9 @@ enum class StageKind {
   DotProducts,   ///< Q·Kᵀ, n_q × n_k (ScaledDot, Dot, Cosine)
   ScoreFunction,  ///< the score function's result: ÷√d_k, ÷‖q‖‖k‖, Q·W·Kᵀ or additive
   Temperature,    ///< ÷ temperature, n_q × n_k
-  Masked,         ///< hidden pairs set to −∞, n_q × n_k (equals HeadTrace::scores)
-  Softmax,        ///< weights, n_q × n_k (HeadTrace::weights)
-  HeadOutput,     ///< weights·V, n_q × d_k (HeadTrace::output)
+  Masked,         ///< hidden pairs set to −∞, n_q × n_k (equals HeadDetail::scores)
+  Softmax,        ///< weights, n_q × n_k (HeadDetail::weights)
+  HeadOutput,     ///< weights·V, n_q × d_k (HeadDetail::output)
   Concat,         ///< every head's output side by side, n_q × d_model (Trace::concat)
   Output,         ///< concat·W_O, n_q × d_model (Trace::output)
 };
@@ -34,11 +34,12 @@ struct PipelineStage {
   Matrix values;
 };
 
-/// The stages of head `head` (0-based) of `trace`. Every matrix the Trace holds is copied from
-/// it; the score steps it does not keep (Q·Kᵀ before the score function finishes, the result
-/// before temperature and mask) are produced by the engine's own compute_scores and apply_mask
-/// on the trace's Q and K, so the Masked stage equals HeadTrace::scores bit for bit.
-/// Dot and General have no separate DotProducts stage; Additive neither.
-std::vector<PipelineStage> pipeline_stages(const Trace& trace, int head);
+/// The stages of head `head` (0-based) of one block, from its intermediates (explain_block).
+/// Every matrix the detail holds is copied from it; the score steps it does not keep (Q·Kᵀ
+/// before the score function finishes, the result before temperature and mask) are produced by
+/// the engine's own compute_scores and apply_mask on the detail's Q and K, so the Masked stage
+/// equals HeadDetail::scores bit for bit. Dot and General have no separate DotProducts stage;
+/// Additive neither. InputKeys appears for cross-attention only.
+std::vector<PipelineStage> pipeline_stages(const BlockDetail& detail, bool cross, int head);
 
 }  // namespace attn

@@ -21,9 +21,13 @@ ModelParameters make_toy_parameters(std::uint64_t seed, int d_model, int heads,
 /// Q = X_q·W_Q, K = X_k·W_K, V = X_k·W_V               head i takes columns [i·d_k, (i+1)·d_k)
 /// head_i = softmax(score(Q_i, K_i) / T + mask)·V_i     n_q × d_k
 /// output = [head_1 … head_h]·W_O                       n_q × d_model
+/// One block, named "attention", layer 0: self-attention over the source, or in Cross mode
+/// queries from the target and keys from the source.
 class ToyModel final : public AttentionModel {
  public:
   Expected<Trace> run(const Scenario& scenario) const override;
+  Expected<BlockDetail> explain(const Trace& trace, int block) const override;
+  ModelInfo info() const override;
 
   /// The parameters for these settings, made once and then shared (the last few are kept).
   std::shared_ptr<const ModelParameters> parameters(std::uint64_t seed, int d_model, int heads,
@@ -37,12 +41,17 @@ class ToyModel final : public AttentionModel {
     ScoreFunction score;
     std::shared_ptr<const ModelParameters> parameters;
   };
+  /// Tokens of the scenario's texts, checked (empty, too many, invalid UTF-8, mask shape).
+  Expected<Trace> tokens_and_checks(const Scenario& scenario) const;
+  /// The whole computation of the block; run() keeps its scores and weights.
+  BlockDetail compute(const Trace& tokenized) const;
+
   mutable std::mutex cache_mutex_;
   mutable std::vector<CacheEntry> cache_;  // most recently used last
   mutable EmbeddingCache embeddings_;
 };
 
-/// Convenience: ToyModel().run(scenario).
+/// Convenience: a ToyModel made for this one run (so the trace can still explain itself).
 Expected<Trace> run(const Scenario& scenario);
 
 }  // namespace attn
