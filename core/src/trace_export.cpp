@@ -1,5 +1,6 @@
 #include "attn/trace_export.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -200,6 +201,17 @@ std::string trace_to_json(const Trace& trace) {
   append_member(out, "output", trace.output);
   out += "}\n";
   return out;
+}
+
+std::uint64_t trace_json_numbers(const AttentionConfig& config, int n_q, int n_k) {
+  const std::uint64_t h = std::uint64_t(config.effective_heads());
+  const std::uint64_t d = std::uint64_t(std::max(config.d_model, 0));
+  const std::uint64_t d_k = h > 0 ? d / h : 0;
+  const std::uint64_t q = std::uint64_t(n_q), k = std::uint64_t(n_k);
+  std::uint64_t score_parameters = 0;
+  if (config.score == ScoreFunction::Additive) score_parameters = h * (2 * d_k * d_k + d_k);
+  if (config.score == ScoreFunction::General) score_parameters = h * d_k * d_k;
+  return (5 * q + 3 * k) * d + 2 * h * q * k + 4 * d * d + score_parameters;
 }
 
 }  // namespace attn
