@@ -73,8 +73,8 @@ void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace) {
   trace_ = std::move(trace);
   if (!trace_) return;
   const attn::Trace& t = *trace_;
-  const QStringList rows = to_qstring_list(attn::query_labels(t));
-  const QStringList columns = to_qstring_list(attn::key_labels(t));
+  const QStringList rows = token_labels(attn::query_labels(t));
+  const QStringList columns = token_labels(attn::key_labels(t));
   const bool cross = t.scenario.config.mode == attn::Mode::Cross;
   const QString row_title = cross ? tr("queries (target)") : tr("queries");
   const QString column_title = cross ? tr("keys (source)") : tr("keys");

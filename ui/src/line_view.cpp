@@ -106,7 +106,7 @@ LineCanvas::Layout LineCanvas::layoutFor(const QSize& size) const {
   const QFontMetricsF metrics(font());
   for (int side = 0; side < 2; ++side) {
     const QStringList names =
-        to_qstring_list(side == 0 ? attn::query_labels(*trace_) : attn::key_labels(*trace_));
+        token_labels(side == 0 ? attn::query_labels(*trace_) : attn::key_labels(*trace_));
     double widest = 0;
     for (const QString& name : names) widest = std::max(widest, metrics.horizontalAdvance(name));
     widest = std::min(widest + 4, size.width() * 0.3);
