@@ -203,8 +203,11 @@ bool session_from_json(const QByteArray& json, Session* session, QString* why) {
       s.why.isEmpty())
     s.why = QObject::tr("\"mask\" should be none or causal");
   const double temperature = s.number("temperature");
-  if (!(temperature > 0) && s.why.isEmpty())
-    s.why = QObject::tr("\"temperature\" should be a number greater than 0");
+  // Checked as the float it is stored as: 1e-46 would become 0 and 1e39 infinity.
+  if (!attn::temperature_in_range(temperature) && s.why.isEmpty())
+    s.why = QObject::tr("\"temperature\" should be a number greater than 0, from %1 to %2")
+                .arg(attn::kMinTemperature, 0, 'g', 6)
+                .arg(attn::kMaxTemperature, 0, 'g', 6);
   c.temperature = float(temperature);
   c.positions = s.boolean("positions");
 

@@ -29,8 +29,10 @@ std::string trace_to_json(const Trace& trace);
 /// score parameters.
 std::uint64_t trace_json_numbers(const AttentionConfig& config, int n_q, int n_k);
 
-/// The most numbers a trace.json may hold: at about 14 bytes each, some 230 MB, written in a
-/// few seconds. One token at d_model = 4096 is 67 million (the four 4096² projections).
+/// Bytes a number takes in trace.json on average ("-0.123456789," and row breaks), measured.
+inline constexpr double kTraceJsonBytesPerNumber = 14;
+/// The most numbers a trace.json may hold: some 220 MB, written in a few seconds. One token at
+/// d_model = 4096 is 67 million (the four 4096² projections).
 inline constexpr std::uint64_t kMaxTraceJsonNumbers = 16'000'000;
 
 }  // namespace attn
