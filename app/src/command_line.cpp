@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "attn/examples.h"
+#include "attn/trace_export.h"
 #include "attn/utf8.h"
 #include "attn/validation.h"
 
@@ -209,7 +210,8 @@ CommandLine::CommandLine() {
       QStringLiteral("NAME"));
   add(kSession,
       QStringLiteral("Start from a session saved by the window (.attnviz): its texts, settings, "
-                     "colour scale and cell values; other options override it."),
+                     "colour scale and cell values; other options override it. At most 4 MB "
+                     "are read, from a file or a pipe."),
       QStringLiteral("FILE"));
   add(kListExamples, QStringLiteral("Print the built-in examples and exit."));
   add(kExport,
@@ -218,8 +220,14 @@ CommandLine::CommandLine() {
   add(kFormat,
       QStringLiteral("Comma-separated: %1 (default: png). Images are grid.*, mean.* or "
                      "head_N.* by --view; csv gives head_N.csv and mean.csv; json gives "
-                     "trace.json.")
-          .arg(names_of_formats()),
+                     "trace.json, about %2 bytes per number: (5·n_q + 3·n_k)·d_model + "
+                     "2·h·n_q·n_k + 4·d_model² numbers (one token at d_model 4096 is 67 "
+                     "million, 940 MB). json over %3 million numbers is refused (exit 3). "
+                     "Images of more than 512 tokens are drawn at their pixel size, each pixel "
+                     "the mean of the weights it covers.")
+          .arg(names_of_formats())
+          .arg(attn::kTraceJsonBytesPerNumber)
+          .arg(double(attn::kMaxTraceJsonNumbers) / 1e6, 0, 'g', 3),
       QStringLiteral("LIST"));
   add(kSize,
       QStringLiteral("Layout size WxH, each %1–%2 (default: %3x%4 for the grid, %5x%6 for one "
