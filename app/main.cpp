@@ -61,7 +61,10 @@ int run_export(int argc, char** argv, const attn::cli::RunExport& command) {
   QApplication app(argc, argv);
   const attn::Scenario scenario =
       command.overrides.applyTo(attn::builtin_examples().front().scenario);
-  const attn::cli::ExportResult result = attn::cli::run_export(scenario, command.request);
+  // A refused value is named where it came from: an option, or the session file's member.
+  const attn::cli::ExportResult result = attn::cli::run_export(
+      scenario, command.request,
+      [&](attn::InputField field) { return command.overrides.originOf(field); });
   if (result.exit_code != attn::cli::kExitSuccess) return fail({result.exit_code, result.message});
   for (const QString& path : result.written) std::printf("%s\n", path.toLocal8Bit().constData());
   return attn::cli::kExitSuccess;

@@ -6,8 +6,11 @@
 #include <memory>
 #include <system_error>
 
+#include "attn/io/trace_export.h"
 #include "attn/models/toy_model.h"
+#include "attn/text/tokenizer.h"
 #include "attn/trace_views.h"
+#include "attn/validation.h"
 #include "attn_ui/data_export.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/heatmap_view.h"
@@ -57,43 +60,52 @@ QString make_directory(const QString& directory) {
 
 ExportResult failure(int code, QString message) { return {code, std::move(message), {}}; }
 
-}  // namespace
-
-QString option_for_field(attn::InputField field) {
-  switch (field) {
-    case attn::InputField::Source:
-      return QStringLiteral("--source");
-    case attn::InputField::Target:
-      return QStringLiteral("--target");
-    case attn::InputField::Mode:
-      return QStringLiteral("--mode");
-    case attn::InputField::Heads:
-      return QStringLiteral("--heads");
-    case attn::InputField::DModel:
-      return QStringLiteral("--d-model");
-    case attn::InputField::Seed:
-      return QStringLiteral("--seed");
-    case attn::InputField::Score:
-      return QStringLiteral("--score");
-    case attn::InputField::Mask:
-      return QStringLiteral("--mask");
-    case attn::InputField::Temperature:
-      return QStringLiteral("--temperature");
-    case attn::InputField::Model:
-      return QStringLiteral("--model");
-    case attn::InputField::Layer:
-      return QStringLiteral("--layer");
-    case attn::InputField::Other:
-      break;
-  }
-  return QStringLiteral("input");
+// Query and key token counts, when both texts tokenize (else the run names the problem).
+std::optional<std::pair<int, int>> token_counts(const attn::Scenario& scenario) {
+  const attn::Expected<std::vector<attn::Token>> source = attn::tokenize(scenario.source);
+  if (!source) return std::nullopt;
+  const int n_k = int(source->size());
+  if (scenario.config.mode != attn::Mode::Cross) return std::make_pair(n_k, n_k);
+  const attn::Expected<std::vector<attn::Token>> target = attn::tokenize(scenario.target);
+  if (!target) return std::nullopt;
+  return std::make_pair(int(target->size()), n_k);
 }
 
-ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& request) {
+// trace.json costs about 14 bytes a number and the d_model² projections dominate at large
+// d_model: a request over kMaxTraceJsonNumbers is refused before the model runs.
+std::optional<QString> json_too_large(const attn::Scenario& scenario) {
+  // Settings or texts the run refuses anyway are left to its own, more precise message.
+  if (attn::validate_settings(scenario.config)) return std::nullopt;
+  const std::optional<std::pair<int, int>> n = token_counts(scenario);
+  if (!n || std::max(n->first, n->second) > attn::kMaxTokens) return std::nullopt;
+  const std::uint64_t numbers = attn::trace_json_numbers(scenario.config, n->first, n->second);
+  if (numbers <= attn::kMaxTraceJsonNumbers) return std::nullopt;
+  return QStringLiteral(
+             "trace.json would hold %1 million numbers (about %2 MB) for d_model %3, %4 heads "
+             "and %5 × %6 tokens; at most %7 million (about %8 MB) are written. Lower --d-model, "
+             "--heads or the number of tokens, or leave json out of --format.")
+      .arg(double(numbers) / 1e6, 0, 'f', 1)
+      .arg(qRound64(double(numbers) * attn::kTraceJsonBytesPerNumber / 1e6))
+      .arg(scenario.config.d_model)
+      .arg(scenario.config.effective_heads())
+      .arg(n->first)
+      .arg(n->second)
+      .arg(double(attn::kMaxTraceJsonNumbers) / 1e6, 0, 'g', 3)
+      .arg(qRound64(double(attn::kMaxTraceJsonNumbers) * attn::kTraceJsonBytesPerNumber / 1e6));
+}
+
+}  // namespace
+
+ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& request,
+                        const FieldNamer& name_of) {
+  if (request.formats.count(OutputFormat::Json) > 0) {
+    if (const std::optional<QString> why = json_too_large(scenario))
+      return failure(kExitInvalidInput, QStringLiteral("invalid input: ") + *why);
+  }
   attn::Expected<attn::Trace> computed = attn::run(scenario);
   if (!computed) {
     return failure(kExitInvalidInput, QStringLiteral("invalid input: %1: %2")
-                                          .arg(option_for_field(computed.error().field),
+                                          .arg(name_of(computed.error().field),
                                                QString::fromStdString(computed.error().message)));
   }
   auto trace = std::make_shared<const attn::Trace>(std::move(computed).value());

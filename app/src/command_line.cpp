@@ -1,9 +1,11 @@
 #include "attn_cli/command_line.h"
 
+#include <QDir>
 #include <QRegularExpression>
 #include <cmath>
 
 #include "attn/examples.h"
+#include "attn/io/trace_export.h"
 #include "attn/text/utf8.h"
 #include "attn/validation.h"
 
@@ -31,7 +33,8 @@ const QString kScale = QStringLiteral("scale");
 const QString kView = QStringLiteral("view");
 
 constexpr int kMinSide = 100;
-constexpr int kMaxSide = 8000;  // as in the Export image dialog
+constexpr int kMaxSide = 8000;     // as in the Export image dialog
+constexpr double kMinScale = 0.1;  // the smallest layout (100 × 100) still gives 10 × 10 pixels
 constexpr double kMaxScale = 8.0;
 constexpr int kMaxPixelsPerSide = 16384;
 
@@ -44,6 +47,14 @@ std::optional<int> parse_int(const QString& text, int low, int high) {
   const int value = text.toInt(&ok);
   if (!ok || value < low || value > high) return std::nullopt;
   return value;
+}
+
+QString temperature_range() {
+  return QStringLiteral(
+             "a number greater than 0 that a float holds, from %1 to %2, such as 0.5 "
+             "or 2")
+      .arg(attn::kMinTemperature, 0, 'g', 6)
+      .arg(attn::kMaxTemperature, 0, 'g', 6);
 }
 
 QString names_of_formats() { return QStringLiteral("png, svg, pdf, jpg, csv, json"); }
@@ -106,6 +117,54 @@ attn::Scenario ScenarioOverrides::applyTo(attn::Scenario s) const {
   return s;
 }
 
+QString option_for_field(attn::InputField field) {
+  switch (field) {
+    case attn::InputField::Source:
+      return QStringLiteral("--source");
+    case attn::InputField::Target:
+      return QStringLiteral("--target");
+    case attn::InputField::Mode:
+      return QStringLiteral("--mode");
+    case attn::InputField::Heads:
+      return QStringLiteral("--heads");
+    case attn::InputField::DModel:
+      return QStringLiteral("--d-model");
+    case attn::InputField::Seed:
+      return QStringLiteral("--seed");
+    case attn::InputField::Score:
+      return QStringLiteral("--score");
+    case attn::InputField::Mask:
+      return QStringLiteral("--mask");
+    case attn::InputField::Temperature:
+      return QStringLiteral("--temperature");
+    case attn::InputField::Model:
+      return QStringLiteral("--model");
+    case attn::InputField::Layer:
+      return QStringLiteral("--layer");
+    case attn::InputField::Other:
+      break;
+  }
+  return QStringLiteral("input");
+}
+
+QString ScenarioOverrides::originOf(attn::InputField field) const {
+  using attn::InputField;
+  const bool from_example = example && (field == InputField::Source ||
+                                        field == InputField::Target || field == InputField::Mode);
+  const bool given =
+      from_example || (field == InputField::Source && source) ||
+      (field == InputField::Target && target) || (field == InputField::Mode && mode) ||
+      (field == InputField::Heads && heads) || (field == InputField::DModel && d_model) ||
+      (field == InputField::Seed && seed) || (field == InputField::Score && score) ||
+      (field == InputField::Mask && mask) || (field == InputField::Temperature && temperature);
+  if (given || !session || field == InputField::Other) return option_for_field(field);
+  // The session's member has the option's name without "--", and d_model its underscore.
+  QString member = option_for_field(field).mid(2);
+  member.replace(QLatin1Char('-'), QLatin1Char('_'));
+  return QStringLiteral("session file %1, \"%2\"")
+      .arg(QDir::toNativeSeparators(session_path), member);
+}
+
 CommandLine::CommandLine() {
   parser_.setApplicationDescription(QStringLiteral(
       "See every attention head's weights for the sentences you type.\n\n"
@@ -140,7 +199,11 @@ CommandLine::CommandLine() {
       QStringLiteral("scaled_dot | dot | additive | general | cosine (default: scaled_dot)."),
       QStringLiteral("FUNCTION"));
   add(kMask, QStringLiteral("none | causal (default: none)."), QStringLiteral("MASK"));
-  add(kTemperature, QStringLiteral("Scores are divided by T, a number > 0 (default: 1)."),
+  add(kTemperature,
+      QStringLiteral("Scores are divided by T, a number > 0 that a float holds, %1 to %2 "
+                     "(default: 1).")
+          .arg(attn::kMinTemperature, 0, 'g', 3)
+          .arg(attn::kMaxTemperature, 0, 'g', 3),
       QStringLiteral("T"));
   add(kPositions, QStringLiteral("on | off: add sinusoidal positions (default: on)."),
       QStringLiteral("on|off"));
@@ -151,7 +214,8 @@ CommandLine::CommandLine() {
       QStringLiteral("NAME"));
   add(kSession,
       QStringLiteral("Start from a session saved by the window (.attnviz): its texts, settings, "
-                     "colour scale and cell values; other options override it."),
+                     "colour scale and cell values; other options override it. At most 4 MB "
+                     "are read, from a file or a pipe."),
       QStringLiteral("FILE"));
   add(kListExamples, QStringLiteral("Print the built-in examples and exit."));
   add(kExport,
@@ -160,8 +224,14 @@ CommandLine::CommandLine() {
   add(kFormat,
       QStringLiteral("Comma-separated: %1 (default: png). Images are grid.*, mean.* or "
                      "head_N.* by --view; csv gives head_N.csv and mean.csv; json gives "
-                     "trace.json.")
-          .arg(names_of_formats()),
+                     "trace.json, about %2 bytes per number: (5·n_q + 3·n_k)·d_model + "
+                     "2·h·n_q·n_k + 4·d_model² numbers (one token at d_model 4096 is 67 "
+                     "million, 940 MB). json over %3 million numbers is refused (exit 3). "
+                     "Images of more than 512 tokens are drawn at their pixel size, each pixel "
+                     "the mean of the weights it covers.")
+          .arg(names_of_formats())
+          .arg(attn::kTraceJsonBytesPerNumber)
+          .arg(double(attn::kMaxTraceJsonNumbers) / 1e6, 0, 'g', 3),
       QStringLiteral("LIST"));
   add(kSize,
       QStringLiteral("Layout size WxH, each %1–%2 (default: %3x%4 for the grid, %5x%6 for one "
@@ -174,7 +244,8 @@ CommandLine::CommandLine() {
           .arg(kDefaultSingleSize.height()),
       QStringLiteral("WxH"));
   add(kScale,
-      QStringLiteral("PNG and JPEG pixels per layout pixel, a number in (0, %1] (default: 1).")
+      QStringLiteral("PNG and JPEG pixels per layout pixel, a number from %1 to %2 (default: 1).")
+          .arg(kMinScale)
           .arg(kMaxScale),
       QStringLiteral("K"));
   add(kView,
@@ -220,6 +291,7 @@ std::optional<Failure> CommandLine::parseScenario(ScenarioOverrides* out) const 
     if (!loaded.ok)
       return Failure{kExitInvalidInput, QStringLiteral("--session: ") + loaded.message};
     out->session = session;
+    out->session_path = value(kSession);
   }
   if (parser_.isSet(kExample)) {
     if (!attn::find_example(value(kExample).toStdString()))
@@ -269,9 +341,9 @@ std::optional<Failure> CommandLine::parseScenario(ScenarioOverrides* out) const 
   if (parser_.isSet(kTemperature)) {
     bool ok = false;
     const double t = value(kTemperature).toDouble(&ok);
-    if (!ok || !std::isfinite(t) || t <= 0)
-      return bad_argument(kTemperature, value(kTemperature),
-                          QStringLiteral("a number greater than 0, such as 0.5 or 2"));
+    // Checked as the float it is stored as: 1e-46 would become 0 and 1e39 infinity.
+    if (!ok || !attn::temperature_in_range(t))
+      return bad_argument(kTemperature, value(kTemperature), temperature_range());
     out->temperature = static_cast<float>(t);
   }
   if (parser_.isSet(kPositions)) {
@@ -336,10 +408,17 @@ std::optional<Failure> CommandLine::parseExport(ExportRequest* out) const {
   if (parser_.isSet(kScale)) {
     bool ok = false;
     const double scale = parser_.value(kScale).toDouble(&ok);
-    if (!ok || !std::isfinite(scale) || scale <= 0 || scale > kMaxScale)
-      return bad_argument(
-          kScale, parser_.value(kScale),
-          QStringLiteral("a number greater than 0 and at most %1, such as 2").arg(kMaxScale));
+    const QString allowed =
+        QStringLiteral("at least %1 and at most %2").arg(kMinScale).arg(kMaxScale);
+    if (!ok || !std::isfinite(scale))
+      return bad_argument(kScale, parser_.value(kScale),
+                          QStringLiteral("a number, %1, such as 2").arg(allowed));
+    if (scale < kMinScale)
+      return bad_argument(kScale, parser_.value(kScale),
+                          QStringLiteral("too small; give %1").arg(allowed));
+    if (scale > kMaxScale)
+      return bad_argument(kScale, parser_.value(kScale),
+                          QStringLiteral("too large; give %1").arg(allowed));
     out->scale = scale;
   }
   const QSize size = out->size.isValid()                        ? out->size

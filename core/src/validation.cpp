@@ -20,7 +20,19 @@ std::string divisors_up_to(int d_model, int limit) {
   return out.str();
 }
 
+// "0", "inf", "1e-05": %g, not std::to_string's "0.000000".
+std::string shortest(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
+  return text;
+}
+
 }  // namespace
+
+bool temperature_in_range(double temperature) {
+  const float stored = static_cast<float>(temperature);  // NaN stays NaN and fails below
+  return stored >= float(kMinTemperature) && stored <= float(kMaxTemperature);
+}
 
 std::optional<Error> validate_settings(const AttentionConfig& config) {
   if (config.d_model < 1 || config.d_model > kMaxDModel) {
@@ -42,7 +54,7 @@ std::optional<Error> validate_settings(const AttentionConfig& config) {
   if (!std::isfinite(config.temperature) || config.temperature <= 0.0f) {
     return Error{InputField::Temperature,
                  "the temperature must be a finite number greater than 0, not " +
-                     std::to_string(config.temperature)};
+                     shortest(config.temperature)};
   }
   return std::nullopt;
 }

@@ -166,10 +166,6 @@
         <translation>“mask”应为 none 或 causal</translation>
     </message>
     <message>
-        <source>&quot;temperature&quot; should be a number greater than 0</source>
-        <translation>“temperature”应为大于 0 的数</translation>
-    </message>
-    <message>
         <source>&quot;gradient&quot; should be one of %1</source>
         <translation>“gradient”应为以下之一：%1</translation>
     </message>
@@ -178,8 +174,24 @@
         <translation>无法打开 %1：%2</translation>
     </message>
     <message>
-        <source>Cannot open %1: at %2 MB it is too large for a session</source>
-        <translation>无法打开 %1：%2 MB，作为会话文件太大</translation>
+        <source>Cannot export trace.json: it would hold %1 million numbers (about %2 MB); at most %3 million are written. Lower d_model, the heads or the number of tokens.</source>
+        <translation>无法导出 trace.json：它将包含 %1 百万个数（约 %2 MB），最多只写 %3 百万个。请减小 d_model、头数或词元数。</translation>
+    </message>
+    <message>
+        <source>at %1 MB it is too large for a session (at most %2 MB)</source>
+        <translation>%1 MB，作为会话文件太大（最多 %2 MB）</translation>
+    </message>
+    <message>
+        <source>it holds more than %1 MB, too large for a session</source>
+        <translation>内容超过 %1 MB，作为会话文件太大</translation>
+    </message>
+    <message>
+        <source>it is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>&quot;temperature&quot; should be a number greater than 0, from %1 to %2</source>
+        <translation>“temperature”应为大于 0 的数，范围 %1 到 %2</translation>
     </message>
 </context>
 <context>

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <QStringList>
+#include <QTemporaryDir>
 
 #include "attn/examples.h"
 #include "attn_cli/command_line.h"
+#include "attn_ui/session_file.h"
 #include "attn_ui/settings_panel.h"
 #include "ui_test_support.h"
 
@@ -138,6 +140,57 @@ TEST(CommandLine, BadValuesAreRefusedNamingTheOptionAndWhatItAllows) {
   }
 }
 
+// Values that pass as doubles but are stored as floats are refused as the float they become.
+TEST(CommandLine, TemperatureIsCheckedAsTheFloatItIsStoredAs) {
+  for (const char* t : {"1e-46", "5e-324", "1e39", "1e308", "1e-40"}) {
+    const Command command = parse({"--temperature", t});
+    ASSERT_TRUE(std::holds_alternative<Failure>(command)) << t;
+    const Failure& failure = std::get<Failure>(command);
+    EXPECT_EQ(failure.exit_code, attn::cli::kExitBadArguments) << t;
+    EXPECT_EQ(failure.message,
+              QStringLiteral("--temperature \"%1\": a number greater than 0 that a float holds, "
+                             "from 1.17549e-38 to 3.40282e+38, such as 0.5 or 2")
+                  .arg(QString::fromLatin1(t)));
+  }
+  EXPECT_EQ(export_scenario({"--temperature", "1e-30"}).config.temperature, 1e-30f);
+  EXPECT_EQ(export_scenario({"--temperature", "3e38"}).config.temperature, 3e38f);
+}
+
+TEST(CommandLine, AScaleTooSmallSaysTooSmallWithTheSmallestAllowed) {
+  const Command small = parse({"--export", "d", "--scale", "1e-5"});
+  ASSERT_TRUE(std::holds_alternative<Failure>(small));
+  EXPECT_EQ(std::get<Failure>(small).exit_code, attn::cli::kExitBadArguments);
+  EXPECT_EQ(std::get<Failure>(small).message,
+            QStringLiteral("--scale \"1e-5\": too small; give at least 0.1 and at most 8"));
+  const Command large = parse({"--export", "d", "--scale", "9"});
+  ASSERT_TRUE(std::holds_alternative<Failure>(large));
+  EXPECT_EQ(std::get<Failure>(large).message,
+            QStringLiteral("--scale \"9\": too large; give at least 0.1 and at most 8"));
+  EXPECT_EQ(parse_export({"--scale", "0.1"}).request.scale, 0.1);
+}
+
+// A value is named where it came from: the option when given, else the session's member.
+TEST(CommandLine, ASettingIsNamedByTheSessionFileUnlessAnOptionGaveIt) {
+  QTemporaryDir dir;
+  attn::ui::Session session;
+  session.scenario.config.heads = 3;
+  const QString path = dir.filePath(QStringLiteral("lesson.attnviz"));
+  ASSERT_TRUE(attn::ui::save_session_file(path, session).ok);
+
+  RunExport run = parse_export({"--session", path});
+  EXPECT_EQ(run.overrides.originOf(attn::InputField::Heads),
+            QStringLiteral("session file %1, \"heads\"").arg(path));
+  EXPECT_EQ(run.overrides.originOf(attn::InputField::DModel),
+            QStringLiteral("session file %1, \"d_model\"").arg(path));
+  run = parse_export({"--session", path, "--heads", "3", "--example", "love-zh-en"});
+  EXPECT_EQ(run.overrides.originOf(attn::InputField::Heads), QStringLiteral("--heads"));
+  EXPECT_EQ(run.overrides.originOf(attn::InputField::Target), QStringLiteral("--target"));
+  EXPECT_EQ(run.overrides.originOf(attn::InputField::Temperature),
+            QStringLiteral("session file %1, \"temperature\"").arg(path));
+  EXPECT_EQ(parse_export({}).overrides.originOf(attn::InputField::Heads),
+            QStringLiteral("--heads"));
+}
+
 TEST(CommandLine, HelpVersionListAndWindowAreTheirOwnCommands) {
   EXPECT_TRUE(std::holds_alternative<attn::cli::ShowHelp>(parse({"--help"})));
   EXPECT_TRUE(std::holds_alternative<attn::cli::ShowVersion>(parse({"--version"})));
@@ -173,7 +226,9 @@ TEST(CommandLine, HelpDocumentsEveryOptionAndTheExitCodes) {
                              "png, svg, pdf, jpg, csv, json",
                              "head:N",
                              "Exit codes",
-                             "4 cannot write"}) {
+                             "4 cannot write",
+                             "16 million numbers",
+                             "4 MB"}) {
     EXPECT_TRUE(help.contains(QString::fromUtf8(option))) << option;
   }
 }

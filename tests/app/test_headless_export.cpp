@@ -334,10 +334,61 @@ TEST(HeadlessExport, ASessionFileGivesItsSettingsAndOtherOptionsOverrideIt) {
   EXPECT_FALSE(QFileInfo::exists(dir.filePath("bad")));
 }
 
+// One token at d_model 4096 would write a 934 MB trace.json: refused from the settings alone,
+// before the model runs, naming the size and the bound; nothing is written.
+TEST(HeadlessExport, AJsonOverTheBoundIsRefusedNamingItsSize) {
+  QTemporaryDir dir;
+  const ProgramRun run = run_attnviz({"--source", "a", "--heads", "64", "--d-model", "4096",
+                                      "--format", "png,json", "--export", dir.filePath("big")});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.err.contains("trace.json would hold 67.1 million numbers (about 940 MB)") &&
+              run.err.contains("at most 16 million"))
+      << run.err.toStdString();
+  EXPECT_FALSE(QFileInfo::exists(dir.filePath("big")));
+}
+
+// A value the user never typed is named by the session file and its member, not by an option.
+TEST(HeadlessExport, ABadSessionValueIsNamedByTheSessionFile) {
+  QTemporaryDir dir;
+  attn::ui::Session session;
+  session.scenario.config.heads = 3;  // does not divide d_model 64
+  const QString path = dir.filePath(QStringLiteral("lesson.attnviz"));
+  ASSERT_TRUE(attn::ui::save_session_file(path, session).ok);
+  ProgramRun run = run_attnviz({"--session", path, "--export", dir.filePath("out")});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.err.contains(QStringLiteral("invalid input: session file %1, \"heads\": 3 heads "
+                                              "do not divide d_model = 64")
+                                   .arg(path)))
+      << run.err.toStdString();
+  EXPECT_FALSE(run.err.contains("--heads")) << run.err.toStdString();
+  run = run_attnviz({"--session", path, "--heads", "6", "--export", dir.filePath("out")});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.err.contains("invalid input: --heads: 6 heads")) << run.err.toStdString();
+
+  run = run_attnviz({"--session", "/dev/zero", "--export", dir.filePath("out")});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.err.contains("Cannot open /dev/zero: it holds more than 4 MB"))
+      << run.err.toStdString();
+  EXPECT_FALSE(QFileInfo::exists(dir.filePath("out")));
+}
+
+// Tokens of combining marks alone have no width of their own; their labels still draw.
+TEST(HeadlessExport, TokensOfCombiningMarksOnlyDrawWithoutPainterWarnings) {
+  QTemporaryDir dir;
+  const ProgramRun run = run_attnviz({"--source", QStringLiteral("\u0301\u0301\u0301 ok"),
+                                      "--format", "png,svg", "--export", dir.path()});
+  EXPECT_EQ(run.exit_code, 0) << run.err.toStdString();
+  EXPECT_FALSE(run.err.contains("QPainter")) << run.err.toStdString();
+  EXPECT_TRUE(
+      read_all(dir.filePath("grid.svg")).contains(QStringLiteral(">\u25CC\u0301<").toUtf8()));
+}
+
 TEST(HeadlessExport, HelpAndListNeedNoDisplay) {
   ProgramRun run = run_attnviz({"--help"});
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_TRUE(run.out.contains("--view") && run.out.contains("Exit codes"));
+  EXPECT_TRUE(run.out.simplified().contains("json over 16 million numbers is refused"))
+      << run.out.toStdString();
   run = run_attnviz({"--list-examples"});
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_TRUE(run.out.contains("love-zh-en"));

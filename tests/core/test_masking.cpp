@@ -32,6 +32,17 @@ TEST(Softmax, HugeLogitsGiveNoInfOrNaN) {
   EXPECT_MATRIX_NEAR(w, expected, 1e-6);
 }
 
+// A tiny temperature can overflow scores to +∞: softmax's limit, not ∞ − ∞ = NaN.
+TEST(Softmax, InfiniteScoresShareTheRowNotNaN) {
+  Matrix s(2, 3);
+  s << kInf, 0, kInf,  //
+      kInf, -kInf, 5;
+  Matrix expected(2, 3);
+  expected << 0.5, 0, 0.5,  //
+      1, 0, 0;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 0.0);
+}
+
 TEST(Softmax, FullyHiddenRowIsZerosNotNaN) {
   Matrix s(2, 2);
   s << -kInf, -kInf,  //

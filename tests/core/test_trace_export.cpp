@@ -135,4 +135,61 @@ TEST(TraceToJson, BlocksHoldEveryHeadsWeightsExactlyWithTheModelAndTokenIds) {
   }
 }
 
+// Numbers (and nulls) outside strings in a JSON text.
+std::uint64_t numbers_in_json(const std::string& json) {
+  std::uint64_t count = 0;
+  bool in_string = false;
+  char before = ' ';  // the last character outside strings that is not white space
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const bool starts_value = before == '[' || before == ',' || before == ':';
+    if (starts_value && (std::strchr("-0123456789", c) != nullptr || c == 'n')) ++count;
+    if (c != ' ' && c != '\n') before = c;
+  }
+  return count;
+}
+
+// The bound on trace.json is checked before computing: the count must be exactly what is written.
+TEST(TraceToJson, NumbersWrittenAreKnownBeforeComputing) {
+  // version, heads, d_model, d_k, seed and temperature; the model's layers, heads, kv_heads,
+  // d_model and vocab_size; the block's layer: the numbers outside the matrices and lists.
+  constexpr std::uint64_t kConfigNumbers = 12;
+  struct Case {
+    attn::Mode mode;
+    attn::ScoreFunction score;
+    int heads, d_model;
+  };
+  for (const Case& c : {Case{attn::Mode::MultiHead, attn::ScoreFunction::ScaledDot, 4, 16},
+                        Case{attn::Mode::Cross, attn::ScoreFunction::Additive, 2, 12},
+                        Case{attn::Mode::Self, attn::ScoreFunction::General, 4, 8},
+                        Case{attn::Mode::MultiHead, attn::ScoreFunction::General, 3, 9}}) {
+    attn::Scenario scenario;
+    scenario.source = "the cat sat on the mat";
+    scenario.target = "le chat";
+    scenario.config.mode = c.mode;
+    scenario.config.score = c.score;
+    scenario.config.heads = c.heads;
+    scenario.config.d_model = c.d_model;
+    scenario.config.mask.kind = attn::MaskKind::Causal;
+    const attn::Trace trace = run_or_die(scenario);
+    EXPECT_EQ(numbers_in_json(attn::trace_to_json(trace)),
+              attn::trace_json_numbers(scenario.config, trace.blocks.at(0).n_q(),
+                                       trace.blocks.at(0).n_k()) +
+                  kConfigNumbers)
+        << attn::to_string(c.mode) << " " << attn::to_string(c.score);
+  }
+  attn::AttentionConfig huge;  // the issue's case: one token, 64 heads, d_model 4096
+  huge.heads = 64;
+  huge.d_model = 4096;
+  EXPECT_EQ(attn::trace_json_numbers(huge, 1, 1),
+            8u * 4096 + 2 * 64 + 4ull * 4096 * 4096 + 64 + 64 + 2);
+  EXPECT_GT(attn::trace_json_numbers(huge, 1, 1), attn::kMaxTraceJsonNumbers);
+}
+
 }  // namespace

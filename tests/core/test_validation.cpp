@@ -5,6 +5,7 @@
 #include <string>
 
 #include "attn/models/toy_model.h"
+#include "attn/validation.h"
 
 namespace attn {
 namespace {
@@ -149,6 +150,38 @@ INSTANTIATE_TEST_SUITE_P(ZeroNegativeNaNInfinite, BadTemperature,
                          [](const ::testing::TestParamInfo<float>& param_info) {
                            return std::string(kTemperatureCaseNames[param_info.index]);
                          });
+
+// What a user types is checked as it will be stored: as a float.
+TEST(Validation, TemperatureInRangeIsCheckedAsAFloat) {
+  for (double t : {1.0, 0.5, 1e-30, 1e30, kMinTemperature, kMaxTemperature})
+    EXPECT_TRUE(temperature_in_range(t)) << t;
+  for (double t : {0.0, -1.0, 1e-46, 5e-324, 1e-40, 1e39, 1e308,
+                   std::numeric_limits<double>::infinity(), std::nan("")})
+    EXPECT_FALSE(temperature_in_range(t)) << t;
+}
+
+TEST(Validation, ARefusedTemperatureIsShownAsItIsNotAsZeroPointSixZeros) {
+  Scenario s = valid_scenario();
+  s.config.temperature = 0.0f;
+  EXPECT_EQ(error_of(s).message, "the temperature must be a finite number greater than 0, not 0");
+  s.config.temperature = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(error_of(s).message, "the temperature must be a finite number greater than 0, not inf");
+}
+
+// The smallest temperature allowed overflows the scores to ∞; the weights stay finite.
+TEST(Validation, TheSmallestTemperatureGivesFiniteWeights) {
+  Scenario s = valid_scenario();
+  s.config.temperature = float(kMinTemperature);
+  const Expected<Trace> trace = ToyModel().run(s);
+  ASSERT_TRUE(trace.ok());
+  for (const HeadWeights& head : trace->blocks.at(0).head) {
+    EXPECT_TRUE(head.weights.allFinite());
+    for (Eigen::Index r = 0; r < head.weights.rows(); ++r) {
+      const float sum = head.weights.row(r).sum();  // 0 when every score fell to −∞
+      EXPECT_TRUE(std::abs(sum - 1.0f) < 1e-6f || sum == 0.0f) << sum;
+    }
+  }
+}
 
 TEST(Validation, CustomMaskOfTheWrongShape) {
   Scenario s = valid_scenario();  // 3 tokens

@@ -14,6 +14,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include "attn_ui/data_export.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/heatmap_view.h"
 #include "toy_run.h"
@@ -162,6 +163,25 @@ TEST(Export, AFailedExportSaysWhyAndLeavesTheEarlierFileIntact) {
   EXPECT_FALSE(data_into_file.ok);
   EXPECT_TRUE(data_into_file.message.contains(QStringLiteral("not a folder")));
   EXPECT_EQ(read_all(target), before);
+}
+
+// The window's Export data refuses a trace.json over the bound before writing anything.
+TEST(Export, DataOverTheJsonBoundIsRefusedNamingItsSize) {
+  attn::Trace trace;  // only the settings and shapes are read: nothing is computed
+  trace.scenario.config.heads = 64;
+  trace.scenario.config.d_model = 4096;
+  trace.source_tokens.resize(1);
+  attn::AttentionBlock block;
+  block.head.assign(64, attn::HeadWeights{attn::Matrix::Zero(1, 1), attn::Matrix::Zero(1, 1)});
+  trace.blocks.push_back(block);
+  QTemporaryDir dir;
+  const attn::ui::ExportOutcome outcome = attn::ui::export_trace_data(trace, dir.path());
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_TRUE(outcome.message.startsWith(QStringLiteral(
+      "Cannot export trace.json: it would hold 67.1 million numbers (about 940 MB); at most 16 "
+      "million")))
+      << outcome.message.toStdString();
+  EXPECT_TRUE(QDir(dir.path()).isEmpty());
 }
 
 TEST(Export, CopyImagePutsTheFigureOnTheClipboard) {

@@ -9,6 +9,11 @@
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "attn_ui/heatmap_view.h"
 #include "attn_ui/session_file.h"
@@ -101,6 +106,11 @@ TEST(Session, BadFilesAreRefusedWithTheirReasonAndChangeNothing) {
   QByteArray bad_mode = attn::ui::session_to_json(lesson());
   bad_mode.replace("\"mode\": \"cross\"", "\"mode\": \"sideways\"");
   const QByteArray valid = attn::ui::session_to_json(lesson());
+  // 1e39 and 1e-46 are numbers > 0 as doubles but ∞ and 0 as the float that is stored.
+  QByteArray huge_temperature = valid;
+  huge_temperature.replace("\"temperature\": 0.5", "\"temperature\": 1e39");
+  QByteArray tiny_temperature = valid;
+  tiny_temperature.replace("\"temperature\": 0.5", "\"temperature\": 1e-46");
 
   struct Case {
     const char* name;
@@ -114,6 +124,11 @@ TEST(Session, BadFilesAreRefusedWithTheirReasonAndChangeNothing) {
       {"newer.attnviz", newer, "newer attnviz (format version 7"},
       {"heads.attnviz", bad_heads, "\"heads\" should be a whole number from 1 to 64"},
       {"mode.attnviz", bad_mode, "\"mode\" should be self, multihead or cross"},
+      {"hot.attnviz", huge_temperature,
+       "\"temperature\" should be a number greater than 0, "
+       "from 1.17549e-38 to 3.40282e+38"},
+      {"cold.attnviz", tiny_temperature, "from 1.17549e-38 to 3.40282e+38"},
+      {"empty.attnviz", QByteArray(), "it is empty"},
   };
   for (const Case& c : cases) {
     const QString path = f.dir.filePath(QString::fromLatin1(c.name));
@@ -137,6 +152,73 @@ TEST(Session, BadFilesAreRefusedWithTheirReasonAndChangeNothing) {
     expect_same(f.window->currentSession(), before);
   }
   EXPECT_TRUE(f.window->recentSessions().isEmpty());
+}
+
+// Devices and pipes report a size of 0: the reader must stop at the limit whatever the file is,
+// and a FIFO nobody writes to must not block. Each case ends by its content, never by a clock.
+TEST(Session, DevicesPipesAndFifosAreReadNoFurtherThanTheLimit) {
+  constexpr qint64 kLimit = 4 << 20;
+  const auto load = [](const QString& path) {
+    Session session;
+    return attn::ui::load_session_file(path, &session);
+  };
+  const auto expect_refused = [](const attn::ui::ExportOutcome& outcome, const QString& path,
+                                 const QString& reason) {
+    EXPECT_FALSE(outcome.ok) << path.toStdString();
+    EXPECT_EQ(outcome.message, QStringLiteral("Cannot open %1: %2").arg(path, reason));
+  };
+  expect_refused(load(QStringLiteral("/dev/zero")), QStringLiteral("/dev/zero"),
+                 QStringLiteral("it holds more than 4 MB, too large for a session"));
+  const attn::ui::ExportOutcome proc = load(QStringLiteral("/proc/self/status"));  // size 0
+  EXPECT_FALSE(proc.ok);
+  EXPECT_TRUE(proc.message.contains(QStringLiteral("not valid JSON")))
+      << proc.message.toStdString();
+
+  QTemporaryDir dir;
+  const QString big = dir.filePath(QStringLiteral("big.attnviz"));
+  QFile big_file(big);
+  ASSERT_TRUE(big_file.open(QIODevice::WriteOnly) && big_file.resize(5 << 20));
+  big_file.close();
+  expect_refused(load(big), big,
+                 QStringLiteral("at 5 MB it is too large for a session (at most 4 MB)"));
+
+  // A FIFO that nobody writes to reads as empty instead of blocking in open().
+  const QString fifo = dir.filePath(QStringLiteral("fifo.attnviz"));
+  ASSERT_EQ(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+  expect_refused(load(fifo), fifo, QStringLiteral("it is empty"));
+
+  // A reader of our own keeps what is written in the pipe; the writer opens before the load.
+  const QByteArray fifo_path = QFile::encodeName(fifo);
+  const int keeper = ::open(fifo_path.constData(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(keeper, 0);
+  int writer = ::open(fifo_path.constData(), O_WRONLY);
+  ASSERT_GE(writer, 0);
+  std::thread endless([writer] {  // one byte past the limit: more than the reader may take
+    const QByteArray chunk(64 << 10, 'y');
+    qint64 left = kLimit + 1;
+    while (left > 0) {
+      const ssize_t n =
+          ::write(writer, chunk.constData(), size_t(std::min<qint64>(left, chunk.size())));
+      if (n <= 0) break;
+      left -= n;
+    }
+    ::close(writer);
+  });
+  expect_refused(load(fifo), fifo,
+                 QStringLiteral("it holds more than 4 MB, too large for a session"));
+  endless.join();
+
+  // A valid session through the FIFO opens like a file.
+  writer = ::open(fifo_path.constData(), O_WRONLY);
+  ASSERT_GE(writer, 0);
+  const QByteArray json = attn::ui::session_to_json(lesson());
+  ASSERT_EQ(::write(writer, json.constData(), size_t(json.size())), ssize_t(json.size()));
+  ::close(writer);
+  Session read;
+  const attn::ui::ExportOutcome piped = attn::ui::load_session_file(fifo, &read);
+  EXPECT_TRUE(piped.ok) << piped.message.toStdString();
+  expect_same(read, lesson());
+  ::close(keeper);
 }
 
 TEST(Session, SavingIntoAMissingFolderFailsAndRecentSessionsSurviveARestart) {

@@ -15,6 +15,7 @@
 #include "attn_ui/grid_layout.h"
 #include "attn_ui/heatmap_panel.h"
 #include "attn_ui/live_engine.h"
+#include "attn_ui/qt_strings.h"
 #include "attn_ui/settings_panel.h"
 #include "attn_ui/token_ticker.h"
 
@@ -81,6 +82,73 @@ TEST(TokenTicker, ShowsEveryLabelWhenThereIsRoom) {
   EXPECT_EQ(panel.yAxis->tickVectorLabels().size(), 5);
   EXPECT_EQ(panel.xAxis->tickVectorLabels().size(), 5);
   EXPECT_EQ(panel.xAxis->tickVectorLabels()[4], QStringLiteral("token4"));
+}
+
+// Thousands of tokens: the colour map holds one cell per device pixel shown (each the mean of
+// the weights it covers), never one per token, and no value is written into cells too small.
+TEST(HeatmapPanel, LongInputsAreDrawnAtTheResolutionTheyAreShownAt) {
+  constexpr int n = 2048;
+  attn::ui::PanelContent content = square_content(n);
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c) content.values(r, c) = float((r * 7 + c * 3) % 11) / 10.0f;
+  HeatmapPanel panel;
+  panel.resize(300, 300);
+  panel.setShowNumbers(true);
+  panel.setContent(content);
+  panel.replot();
+  // A 300-pixel panel asks for the smallest map kept: 512 × 512, 4 × 4 tokens a map cell.
+  ASSERT_EQ(panel.mapSize(), QSize(512, 512));
+  for (const QPoint cell : {QPoint(0, 0), QPoint(17, 300), QPoint(511, 511)}) {
+    double sum = 0;
+    for (int r = cell.y() * 4; r < cell.y() * 4 + 4; ++r)
+      for (int c = cell.x() * 4; c < cell.x() * 4 + 4; ++c) sum += content.values(r, c);
+    EXPECT_NEAR(panel.colorMap()->data()->cell(cell.x(), cell.y()), sum / 16, 1e-6);
+  }
+  // Tooltips still give each token's own weight.
+  EXPECT_TRUE(panel.toolTipForCell(5, 9).endsWith(
+      attn::ui::CellValueLabels::format(content.values(5, 9), false)));
+
+  // An export of 1500 pixels a side draws one map cell per pixel of its heatmap: more than
+  // on screen, fewer than the tokens.
+  QImage image(1500, 1500, QImage::Format_ARGB32_Premultiplied);
+  QCPPainter painter(&image);
+  panel.toPainter(&painter, 1500, 1500);
+  painter.end();
+  EXPECT_GT(panel.mapSize().width(), 1000);
+  EXPECT_LE(panel.mapSize().width(), 1500);
+  EXPECT_EQ(panel.mapSize().height(), panel.mapSize().width());
+
+  attn::ui::CellValueLabels* values = nullptr;
+  for (QCPLayerable* item : panel.layer(QStringLiteral("main"))->children())
+    if (auto* found = qobject_cast<attn::ui::CellValueLabels*>(item)) values = found;
+  ASSERT_NE(values, nullptr);
+  EXPECT_FALSE(values->drewValues());  // cells of 2 pixels hold no text
+}
+
+TEST(HeatmapPanel, UpToFiveHundredTwelveTokensEveryCellIsDrawn) {
+  HeatmapPanel panel;
+  panel.resize(200, 200);
+  panel.setContent(square_content(300));
+  panel.replot();
+  EXPECT_EQ(panel.mapSize(), QSize(300, 300));
+  EXPECT_EQ(HeatmapPanel::mapSide(4096, 700.4), 701);
+  EXPECT_EQ(HeatmapPanel::mapSide(4096, 100), 512);
+  EXPECT_EQ(HeatmapPanel::mapSide(4096, 9000), 4096);
+}
+
+// A token of combining marks or invisible characters alone would be a label of no width.
+TEST(TokenLabels, MarksAloneSitOnADottedCircleAndInvisiblesShowTheirCodePoint) {
+  using attn::ui::visible_label;
+  EXPECT_EQ(visible_label(QStringLiteral("\u0301")), QStringLiteral("\u25CC\u0301"));
+  EXPECT_EQ(visible_label(QStringLiteral("\u0301\u0301\u0301")),
+            QStringLiteral("\u25CC\u0301\u0301\u0301"));
+  EXPECT_EQ(visible_label(QStringLiteral("\u200B")), QStringLiteral("U+200B"));
+  EXPECT_EQ(visible_label(QStringLiteral("\u200D\u0301")), QStringLiteral("U+200D\u25CC\u0301"));
+  for (const QString& kept :
+       {QStringLiteral("e\u0301"), QStringLiteral("猫"), QStringLiteral("it's")})
+    EXPECT_EQ(visible_label(kept), kept);
+  EXPECT_EQ(attn::ui::token_labels({"\xCC\x81", "ok"}),
+            (QStringList{QStringLiteral("\u25CC\u0301"), QStringLiteral("ok")}));
 }
 
 TEST(HeatmapPanel, CellsAreSquareAndCrisp) {

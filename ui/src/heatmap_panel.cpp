@@ -1,7 +1,10 @@
 #include "attn_ui/heatmap_panel.h"
 
 #include <QToolTip>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "attn_ui/cell_value_labels.h"
 #include "attn_ui/plot_style.h"
@@ -61,16 +64,10 @@ void HeatmapPanel::setContent(PanelContent content) {
   const int n_q = static_cast<int>(content_.values.rows());
   const int n_k = static_cast<int>(content_.values.cols());
 
-  QCPColorMapData* cells = map_->data();
-  cells->setSize(n_k, n_q);
-  cells->setRange(QCPRange(0, std::max(0, n_k - 1)), QCPRange(0, std::max(0, n_q - 1)));
-  for (int r = 0; r < n_q; ++r)
-    for (int c = 0; c < n_k; ++c) {
-      // Masked scores are −∞; the colour map gets NaN (its "hidden" colour), since converting
-      // an infinity to a colour index is undefined.
-      const double value = content_.values(r, c);
-      cells->setCell(c, r, std::isfinite(value) ? value : std::nan(""));
-    }
+  // Small matrices are filled now, cell for cell; large ones when laid out for their size.
+  map_size_ = QSize();
+  const QSize at_most(std::min(n_k, kFullResolutionCells), std::min(n_q, kFullResolutionCells));
+  fillMap(at_most);
 
   xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(xAxis, content_.column_labels)));
   yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(yAxis, content_.row_labels)));
@@ -165,6 +162,74 @@ QString HeatmapPanel::toolTipForCell(int row, int column) const {
       .arg(CellValueLabels::format(content_.values(row, column), false));
 }
 
+int HeatmapPanel::mapSide(int cells, double pixels) {
+  if (cells <= kFullResolutionCells) return cells;
+  return std::clamp(static_cast<int>(std::ceil(pixels)), kFullResolutionCells, cells);
+}
+
+void HeatmapPanel::fillMap(QSize size) {
+  if (size == map_size_) return;
+  map_size_ = size;
+  const attn::Matrix& values = content_.values;
+  const int n_q = static_cast<int>(values.rows());
+  const int n_k = static_cast<int>(values.cols());
+  const int columns = size.width();
+  const int rows = size.height();
+  QCPColorMapData* cells = map_->data();
+  cells->setSize(columns, rows);
+  // Map cells are n_k / columns tokens wide: their centres keep the heatmap on -0.5 … n - 0.5.
+  const double half_w = 0.5 * n_k / std::max(1, columns);
+  const double half_h = 0.5 * n_q / std::max(1, rows);
+  cells->setRange(QCPRange(-0.5 + half_w, std::max(-0.5 + half_w, n_k - 0.5 - half_w)),
+                  QCPRange(-0.5 + half_h, std::max(-0.5 + half_h, n_q - 0.5 - half_h)));
+  // Block j covers columns [j·n_k / columns, (j + 1)·n_k / columns); likewise for rows.
+  const auto first = [](int block, int count, int blocks) {
+    return static_cast<int>(std::int64_t(block) * count / std::max(1, blocks));
+  };
+  std::vector<double> sums(columns);
+  std::vector<int> counts(columns);
+  for (int i = 0; i < rows; ++i) {
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(counts.begin(), counts.end(), 0);
+    for (int r = first(i, n_q, rows); r < first(i + 1, n_q, rows); ++r) {
+      for (int j = 0; j < columns; ++j) {
+        for (int c = first(j, n_k, columns); c < first(j + 1, n_k, columns); ++c) {
+          // Masked scores are −∞: left out, and a block of them alone is NaN (the map's
+          // "hidden" colour), since converting an infinity to a colour index is undefined.
+          const float value = values(r, c);
+          if (!std::isfinite(value)) continue;
+          sums[j] += value;
+          ++counts[j];
+        }
+      }
+    }
+    for (int j = 0; j < columns; ++j)
+      cells->setCell(j, i, counts[j] > 0 ? sums[j] / counts[j] : std::nan(""));
+  }
+}
+
+void HeatmapPanel::fitMapToResolution() {
+  const int n_q = static_cast<int>(content_.values.rows());
+  const int n_k = static_cast<int>(content_.values.cols());
+  if (n_q <= kFullResolutionCells && n_k <= kFullResolutionCells) return;  // filled already
+  const double scale = drawing_scale_ > 0 ? drawing_scale_ : bufferDevicePixelRatio();
+  const QRect rect = axisRect()->rect();
+  fillMap(QSize(mapSide(n_k, rect.width() * scale), mapSide(n_q, rect.height() * scale)));
+}
+
+void HeatmapPanel::draw(QCPPainter* painter) {
+  // Pixels per layout pixel: the painter's scale (PNG at 2× is 2). SVG and PDF are zoomed in
+  // by their viewers, so they get twice their layout size.
+  const QTransform transform = painter->worldTransform();
+  double scale = std::sqrt(std::abs(transform.determinant()));
+  if (painter->paintEngine() && painter->paintEngine()->type() != QPaintEngine::Raster &&
+      painter->paintEngine()->type() != QPaintEngine::Picture)
+    scale *= 2;
+  drawing_scale_ = std::max(scale, 1e-3);
+  QCustomPlot::draw(painter);  // lays out (fitting the map) and draws
+  drawing_scale_ = 0;
+}
+
 // Renders into the paint buffer now; the widget shows it in the next paint, which Qt merges
 // for all panels into one window update.
 void HeatmapPanel::refresh() { replot(QCustomPlot::rpRefreshHint); }
@@ -210,6 +275,10 @@ void HeatmapPanel::updateLayout() {
   const double n_q = double(content_.values.rows());
   const double n_k = double(content_.values.cols());
   if (n_q == 0 || n_k == 0) return;
+  struct FitMapWhenDone {  // every return below leaves the final layout: fit the map to it
+    HeatmapPanel* panel;
+    ~FitMapWhenDone() { panel->fitMapToResolution(); }
+  } fit_map{this};
   const QRect rect = axisRect()->rect();
   double cell = std::min(rect.width() / n_k, rect.height() / n_q);
   if (cell_limit_ > 0) cell = std::min(cell, cell_limit_);

@@ -77,8 +77,8 @@ void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace, int block) 
                ? block
                : std::max(0, attn::default_block(t));
   const attn::AttentionBlock& shown = t.blocks[block_];
-  const QStringList rows = to_qstring_list(attn::query_labels(t, shown));
-  const QStringList columns = to_qstring_list(attn::key_labels(t, shown));
+  const QStringList rows = token_labels(attn::query_labels(t, shown));
+  const QStringList columns = token_labels(attn::key_labels(t, shown));
   const bool cross = shown.kind == attn::BlockKind::Cross;
   const QString row_title = cross ? tr("queries (target)") : tr("queries");
   const QString column_title = cross ? tr("keys (source)") : tr("keys");

@@ -114,8 +114,8 @@ LineCanvas::Layout LineCanvas::layoutFor(const QSize& size) const {
   if (!trace_) return layout;
   const QFontMetricsF metrics(font());
   for (int side = 0; side < 2; ++side) {
-    const QStringList names = to_qstring_list(side == 0 ? attn::query_labels(*trace_, *block_)
-                                                        : attn::key_labels(*trace_, *block_));
+    const QStringList names = token_labels(side == 0 ? attn::query_labels(*trace_, *block_)
+                                                     : attn::key_labels(*trace_, *block_));
     double widest = 0;
     for (const QString& name : names) widest = std::max(widest, metrics.horizontalAdvance(name));
     widest = std::min(widest + 4, size.width() * 0.3);

@@ -176,7 +176,7 @@ void PipelineView::setTrace(std::shared_ptr<const attn::Trace> trace, int head, 
   head_box_->setCurrentIndex(head_);
   row_box_->clear();
   row_box_->addItem(tr("(none)"));
-  for (const QString& label : to_qstring_list(attn::query_labels(*trace_, shownBlock())))
+  for (const QString& label : token_labels(attn::query_labels(*trace_, shownBlock())))
     row_box_->addItem(label);
   row_box_->setCurrentIndex(selected_row_ + 1);
 
@@ -282,9 +282,9 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
 QStringList PipelineView::labelsFor(attn::StageAxis axis, int count) const {
   switch (axis) {
     case attn::StageAxis::QueryTokens:
-      return to_qstring_list(attn::query_labels(*trace_, shownBlock()));
+      return token_labels(attn::query_labels(*trace_, shownBlock()));
     case attn::StageAxis::KeyTokens:
-      return to_qstring_list(attn::key_labels(*trace_, shownBlock()));
+      return token_labels(attn::key_labels(*trace_, shownBlock()));
     case attn::StageAxis::Features:
       break;
   }
@@ -394,7 +394,7 @@ void PipelineView::updateRowTable() {
   row_table_->setVisible(following);
   row_hint_->setVisible(!following);
   if (!following) return;
-  const QStringList keys = to_qstring_list(attn::key_labels(*trace_, shownBlock()));
+  const QStringList keys = token_labels(attn::key_labels(*trace_, shownBlock()));
   std::vector<int> rows;
   for (int i = 0; i < stageCount(); ++i)
     if (is_score_stage(stages_[i].kind)) rows.push_back(i);

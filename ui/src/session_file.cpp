@@ -4,7 +4,13 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "attn/validation.h"
 #include "attn_ui/data_export.h"
@@ -17,6 +23,57 @@ const QString kFormat = QStringLiteral("attnviz-session");
 constexpr qint64 kMaxSessionBytes = 4 << 20;  // texts are at most a few thousand tokens
 
 QString text(const std::string& s) { return QString::fromStdString(s); }
+
+// "4", "4.5", "200": megabytes with one decimal when it is not whole.
+QString megabytes(qint64 bytes) {
+  QString text = QString::number(double(bytes) / (1 << 20), 'f', 1);
+  if (text.endsWith(QLatin1String(".0"))) text.chop(2);
+  return text;
+}
+
+QString system_error(int error) { return QString::fromLocal8Bit(std::strerror(error)); }
+
+// Reads at most `limit` + 1 bytes of `path`, whatever it is: a file, a pipe, a FIFO or a device.
+// Pipes and devices report a size of 0, so only a bounded read keeps /dev/zero or `yes` from
+// filling memory. Opening without blocking keeps a FIFO that nobody writes to from hanging
+// (it then reads as empty); reads block again, so a slow writer is still read in full. On
+// failure returns false and sets `why` to the reason, naming the limit when it is passed.
+bool read_bounded(const QString& path, qint64 limit, QByteArray* bytes, QString* why) {
+  const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    *why = system_error(errno);
+    return false;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > limit) {
+    ::close(fd);  // a regular file's size is true: refuse without reading
+    *why = QObject::tr("at %1 MB it is too large for a session (at most %2 MB)")
+               .arg(megabytes(info.st_size), megabytes(limit));
+    return false;
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  QByteArray data(limit + 1, Qt::Uninitialized);
+  qint64 got = 0;
+  while (got < data.size()) {
+    const ssize_t n = ::read(fd, data.data() + got, size_t(data.size() - got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *why = system_error(errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0) break;  // end of file, or a pipe whose writers are gone
+    got += n;
+  }
+  ::close(fd);
+  if (got > limit) {
+    *why = QObject::tr("it holds more than %1 MB, too large for a session").arg(megabytes(limit));
+    return false;
+  }
+  data.truncate(got);
+  *bytes = std::move(data);
+  return true;
+}
 
 QJsonObject scenario_to_json(const attn::Scenario& s) {
   const attn::AttentionConfig& c = s.config;
@@ -95,6 +152,10 @@ QByteArray session_to_json(const Session& session) {
 }
 
 bool session_from_json(const QByteArray& json, Session* session, QString* why) {
+  if (json.trimmed().isEmpty()) {
+    *why = QObject::tr("it is empty");  // e.g. a FIFO that nobody writes to
+    return false;
+  }
   QJsonParseError error;
   const QJsonDocument document = QJsonDocument::fromJson(json, &error);
   if (document.isNull()) {
@@ -142,8 +203,11 @@ bool session_from_json(const QByteArray& json, Session* session, QString* why) {
       s.why.isEmpty())
     s.why = QObject::tr("\"mask\" should be none or causal");
   const double temperature = s.number("temperature");
-  if (!(temperature > 0) && s.why.isEmpty())
-    s.why = QObject::tr("\"temperature\" should be a number greater than 0");
+  // Checked as the float it is stored as: 1e-46 would become 0 and 1e39 infinity.
+  if (!attn::temperature_in_range(temperature) && s.why.isEmpty())
+    s.why = QObject::tr("\"temperature\" should be a number greater than 0, from %1 to %2")
+                .arg(attn::kMinTemperature, 0, 'g', 6)
+                .arg(attn::kMaxTemperature, 0, 'g', 6);
   c.temperature = float(temperature);
   c.positions = s.boolean("positions");
 
@@ -171,16 +235,9 @@ ExportOutcome save_session_file(const QString& path, const Session& session) {
 
 ExportOutcome load_session_file(const QString& path, Session* session) {
   const QString shown = QDir::toNativeSeparators(path);
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly))
-    return ExportOutcome::failure(QObject::tr("Cannot open %1: %2").arg(shown, file.errorString()));
-  if (file.size() > kMaxSessionBytes)
-    return ExportOutcome::failure(
-        QObject::tr("Cannot open %1: at %2 MB it is too large for a session")
-            .arg(shown)
-            .arg(file.size() >> 20));
+  QByteArray json;
   QString why;
-  if (!session_from_json(file.readAll(), session, &why))
+  if (!read_bounded(path, kMaxSessionBytes, &json, &why) || !session_from_json(json, session, &why))
     return ExportOutcome::failure(QObject::tr("Cannot open %1: %2").arg(shown, why));
   return ExportOutcome::success();
 }

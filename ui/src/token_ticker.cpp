@@ -56,7 +56,9 @@ void TokenTicker::generate(const QCPRange& range, const QLocale&, QChar, int,
   double length = horizontal ? rect.width() : rect.height();
   if (length <= 1)
     length = horizontal ? axis_->parentPlot()->width() * 0.7 : axis_->parentPlot()->height() * 0.7;
-  const double cell = std::max(1.0, length / count);
+  // Below a pixel a token when thousands are shown: the stride must count them all, or
+  // every pixel would get its own overlapping label.
+  const double cell = std::max(1e-6, length / count);
 
   const QFontMetricsF metrics(axis_->tickLabelFont());
   double spacing = metrics.height();

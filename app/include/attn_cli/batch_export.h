@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 #include "attn/config.h"
 #include "attn_cli/command_line.h"
@@ -16,13 +17,16 @@ struct ExportResult {
   QStringList written;
 };
 
+/// Names the source of a setting in a message: an option, or a session file and its member.
+using FieldNamer = std::function<QString(attn::InputField)>;
+
 /// Computes `scenario`, renders the requested images with the window's own render path
 /// (HeatmapView::renderFigure, offscreen) and writes them with the data files into
 /// request.directory, creating it if needed. Every file is prepared in memory before the
-/// first is written, and written all-or-nothing. Needs a QApplication.
-ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& request);
-
-/// The command-line option that sets `field`, e.g. "--heads".
-QString option_for_field(attn::InputField field);
+/// first is written, and written all-or-nothing. Requests that would run for long (a trace.json
+/// of more than kMaxTraceJsonNumbers numbers) are refused before anything is computed. An
+/// invalid setting is named by `name_of`. Needs a QApplication.
+ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& request,
+                        const FieldNamer& name_of = option_for_field);
 
 }  // namespace attn::cli

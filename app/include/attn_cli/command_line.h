@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "attn/config.h"
+#include "attn/expected.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/session_file.h"
 
@@ -33,6 +34,7 @@ struct Failure {
 /// scenario (the GUI's defaults for an export, the window's last inputs otherwise).
 struct ScenarioOverrides {
   std::optional<attn::ui::Session> session;  ///< --session FILE: applied first, whole
+  QString session_path;                      ///< the FILE of --session
   std::optional<std::string> example;        ///< its texts and mode, applied before the rest
   std::optional<std::string> source;
   std::optional<std::string> target;
@@ -48,7 +50,14 @@ struct ScenarioOverrides {
   bool any() const;
   /// `base` with these settings applied; `example` must name a built-in example.
   attn::Scenario applyTo(attn::Scenario base) const;
+  /// Where the value of `field` came from, for a message about it: its option when given on
+  /// the command line ("--heads"), else the session file and its member
+  /// ("session file lesson.attnviz, \"heads\""), else the option that would set it.
+  QString originOf(attn::InputField field) const;
 };
+
+/// The command-line option that sets `field`, e.g. "--heads".
+QString option_for_field(attn::InputField field);
 
 /// Which figure the images show: every head, the mean, or one head.
 struct FigureView {

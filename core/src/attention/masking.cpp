@@ -61,6 +61,13 @@ Matrix softmax_rows(const MatrixRef& scores) {
       weights.row(i).setZero();  // every key hidden: no attention, not NaN
       continue;
     }
+    if (row_max == std::numeric_limits<float>::infinity()) {
+      // Scores overflowed (a tiny temperature): the limit of softmax shares the row equally
+      // among the infinite keys, where x − max would give ∞ − ∞ = NaN.
+      const Eigen::ArrayXf infinite = (scores.row(i).array() == row_max).cast<float>();
+      weights.row(i) = (infinite / infinite.sum()).matrix().transpose();
+      continue;
+    }
     weights.row(i) = (scores.row(i).array() - row_max).exp().matrix();
     weights.row(i) /= weights.row(i).sum();
   }

@@ -1,5 +1,6 @@
 #include "attn/io/trace_export.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -284,6 +285,32 @@ std::string trace_to_json(const Trace& trace) {
   }
   out += "]}\n";
   return out;
+}
+
+std::uint64_t trace_json_numbers(const Trace& trace) {
+  const int shown = default_block(trace);
+  const int n_q = shown >= 0 ? trace.blocks[shown].n_q() : 0;
+  const int n_k = shown >= 0 ? trace.blocks[shown].n_k() : 0;
+  if (trace.model.family == Family::Toy) return trace_json_numbers(trace.scenario.config, n_q, n_k);
+  std::uint64_t numbers = std::uint64_t(n_q) + std::uint64_t(n_k);
+  for (const AttentionBlock& block : trace.blocks) {
+    const std::uint64_t h = std::uint64_t(block.heads());
+    numbers += h * std::uint64_t(block.n_q()) * std::uint64_t(block.n_k()) + h;
+  }
+  return numbers;
+}
+
+std::uint64_t trace_json_numbers(const AttentionConfig& config, int n_q, int n_k) {
+  const std::uint64_t h = std::uint64_t(config.effective_heads());
+  const std::uint64_t d = std::uint64_t(std::max(config.d_model, 0));
+  const std::uint64_t d_k = h > 0 ? d / h : 0;
+  const std::uint64_t q = std::uint64_t(n_q), k = std::uint64_t(n_k);
+  std::uint64_t score_parameters = 0;
+  if (config.score == ScoreFunction::Additive) score_parameters = h * (2 * d_k * d_k + d_k);
+  if (config.score == ScoreFunction::General) score_parameters = h * d_k * d_k;
+  // Version 1's members, then the blocks' weights (h·n_q·n_k), their kv_heads (h) and the
+  // token ids (n_q + n_k).
+  return (5 * q + 3 * k) * d + 2 * h * q * k + 4 * d * d + score_parameters + h * q * k + h + q + k;
 }
 
 }  // namespace attn

@@ -60,6 +60,16 @@ class HeatmapPanel : public QCustomPlot {
   int highlightedColumn() const { return highlight_column_; }
   void setSelected(bool selected);
 
+  /// Matrices up to this many cells a side are always drawn cell for cell; larger ones are
+  /// drawn at the resolution they are shown at (see mapSize()).
+  static constexpr int kFullResolutionCells = 512;
+  /// Cells a side of the colour map for `cells` tokens shown over `pixels` device pixels: every
+  /// cell up to kFullResolutionCells or while each gets a pixel, else one per pixel.
+  static int mapSide(int cells, double pixels);
+  /// Columns × rows of the colour map last drawn: n_k × n_q, or fewer when downsampled (each
+  /// map cell then holds the mean of the weights it covers).
+  QSize mapSize() const { return map_size_; }
+
   QCPColorMap* colorMap() const { return map_; }
   QString title() const;
 
@@ -83,10 +93,18 @@ class HeatmapPanel : public QCustomPlot {
   void showEvent(QShowEvent* event) override;
   /// Lays out as QCustomPlot does, then centres the panel so that cells come out square.
   void updateLayout() override;
+  /// Every export draws through here: notes the painter's pixels per layout pixel, so that the
+  /// colour map is built at the resolution of that output.
+  void draw(QCPPainter* painter) override;
 
  private:
   void applyPalette();
   void updateAxisTitles();
+  /// Fills the colour map with `size` (columns × rows) cells: the values themselves, or the
+  /// mean of each block of them when smaller.
+  void fillMap(QSize size);
+  /// Rebuilds the colour map when the resolution the heatmap is shown at asks for another size.
+  void fitMapToResolution();
 
   PanelContent content_;
   QCPTextElement* title_ = nullptr;
@@ -100,6 +118,9 @@ class HeatmapPanel : public QCustomPlot {
   bool selected_ = false;
   double cell_limit_ = 0;
   bool centred_ = true;
+  QSize map_size_;
+  double drawing_scale_ =
+      0;  ///< device pixels per layout pixel of the export being drawn; 0: screen
 };
 
 }  // namespace attn::ui
