@@ -13,6 +13,7 @@
 
 #include "attn/allocator_tuning.h"
 #include "attn/examples.h"
+#include "attn/models/model_loader.h"
 #include "attn_cli/batch_export.h"
 #include "attn_cli/command_line.h"
 #include "attn_ui/language.h"
@@ -71,6 +72,17 @@ int run_export(int argc, char** argv, const attn::cli::RunExport& command) {
 }
 
 int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
+  std::shared_ptr<const attn::TransformerModel> model;
+  if (command.model.any()) {
+    attn::Expected<std::shared_ptr<const attn::TransformerModel>> loaded = attn::load_model(
+        command.model.path.toStdString(), command.model.tokenizer_path.toStdString());
+    if (!loaded) {
+      return fail({attn::cli::kExitInvalidInput,
+                   QStringLiteral("invalid input: --model: %1")
+                       .arg(QString::fromStdString(loaded.error().message))});
+    }
+    model = loaded.value();
+  }
   QApplication app(argc, argv);
   QApplication::setDesktopFileName(QStringLiteral("attnviz"));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/attnviz/icons/attnviz.svg")));
@@ -79,6 +91,7 @@ int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
   attn::ui::install_language(attn::ui::startup_language(settings));
   attn::ui::MainWindow window(&settings);
   if (command.overrides.session) window.applySession(*command.overrides.session);
+  if (model) window.useModel(model);
   if (command.overrides.any()) {
     attn::ui::SettingsPanel* panel = window.settingsPanel();
     panel->setScenario(command.overrides.applyTo(panel->scenario()));

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "attn/io/trace_export.h"
+#include "attn/models/model_loader.h"
 #include "attn/models/toy_model.h"
 #include "attn/text/tokenizer.h"
 #include "attn/trace_views.h"
@@ -98,18 +99,55 @@ std::optional<QString> json_too_large(const attn::Scenario& scenario) {
 
 ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& request,
                         const FieldNamer& name_of) {
-  if (request.formats.count(OutputFormat::Json) > 0) {
+  const bool wants_json = request.formats.count(OutputFormat::Json) > 0;
+  std::shared_ptr<const attn::AttentionModel> model = std::make_shared<const attn::ToyModel>();
+  if (request.model.any()) {
+    attn::Expected<std::shared_ptr<const attn::TransformerModel>> loaded = attn::load_model(
+        request.model.path.toStdString(), request.model.tokenizer_path.toStdString());
+    if (!loaded) {
+      return failure(kExitInvalidInput, QStringLiteral("invalid input: --model: %1")
+                                            .arg(QString::fromStdString(loaded.error().message)));
+    }
+    model = loaded.value();
+  } else if (wants_json) {
     if (const std::optional<QString> why = json_too_large(scenario))
       return failure(kExitInvalidInput, QStringLiteral("invalid input: ") + *why);
   }
-  attn::Expected<attn::Trace> computed = attn::run(scenario);
+  attn::Expected<attn::Trace> computed = model->run(scenario);
   if (!computed) {
     return failure(kExitInvalidInput, QStringLiteral("invalid input: %1: %2")
                                           .arg(name_of(computed.error().field),
                                                QString::fromStdString(computed.error().message)));
   }
   auto trace = std::make_shared<const attn::Trace>(std::move(computed).value());
-  const int heads = trace->blocks.at(std::max(0, attn::default_block(*trace))).heads();
+  int block = std::max(0, attn::default_block(*trace));
+  if (request.layer) {
+    const int layers = trace->layers();
+    if (*request.layer > layers) {
+      return failure(kExitBadArguments,
+                     QStringLiteral("--layer %1: %2 has %3 layer(s); choose 1 to %3")
+                         .arg(*request.layer)
+                         .arg(QString::fromStdString(trace->model.name))
+                         .arg(layers));
+    }
+    block = attn::block_for_layer(*trace, *request.layer - 1);
+  }
+  if (wants_json && request.model.any()) {
+    const std::uint64_t numbers = attn::trace_json_numbers(*trace);
+    if (numbers > attn::kMaxTraceJsonNumbers) {
+      return failure(
+          kExitInvalidInput,
+          QStringLiteral("invalid input: trace.json would hold %1 million numbers (about %2 MB) "
+                         "for %3 blocks over %4 tokens; at most %5 million are written. Use "
+                         "fewer tokens, or leave json out of --format (csv writes one layer).")
+              .arg(double(numbers) / 1e6, 0, 'f', 1)
+              .arg(qRound64(double(numbers) * attn::kTraceJsonBytesPerNumber / 1e6))
+              .arg(trace->blocks.size())
+              .arg(trace->source_tokens.size())
+              .arg(double(attn::kMaxTraceJsonNumbers) / 1e6, 0, 'g', 3));
+    }
+  }
+  const int heads = trace->blocks.at(block).heads();
   if (request.view.kind == FigureView::Kind::Head && request.view.head > heads) {
     return failure(kExitBadArguments,
                    QStringLiteral("--view head:%1: there %2; choose head:1 to head:%3, mean or "
@@ -136,7 +174,7 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
     view.setGradient(request.view_options.gradient);
     view.setShowNumbers(request.view_options.show_numbers);
     view.setFixedRange(request.view_options.fixed_range);
-    view.setTrace(trace);
+    view.setTrace(trace, block);
     view.setFocusedHead(request.view.kind == FigureView::Kind::Head
                             ? request.view.head - 1
                             : attn::ui::HeatmapView::kMeanPanel);
@@ -153,7 +191,7 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
   }
   const attn::ui::DataFiles data{request.formats.count(OutputFormat::Csv) > 0,
                                  request.formats.count(OutputFormat::Json) > 0};
-  files.append(attn::ui::trace_data_files(*trace, data));
+  files.append(attn::ui::trace_data_files(*trace, data, block));
 
   const bool existed = QFileInfo::exists(request.directory);
   const QString why = make_directory(request.directory);

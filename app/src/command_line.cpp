@@ -31,6 +31,9 @@ const QString kFormat = QStringLiteral("format");
 const QString kSize = QStringLiteral("size");
 const QString kScale = QStringLiteral("scale");
 const QString kView = QStringLiteral("view");
+const QString kModel = QStringLiteral("model");
+const QString kTokenizer = QStringLiteral("tokenizer");
+const QString kLayer = QStringLiteral("layer");
 
 constexpr int kMinSide = 100;
 constexpr int kMaxSide = 8000;     // as in the Export image dialog
@@ -207,6 +210,23 @@ CommandLine::CommandLine() {
       QStringLiteral("T"));
   add(kPositions, QStringLiteral("on | off: add sinusoidal positions (default: on)."),
       QStringLiteral("on|off"));
+  add(kModel,
+      QStringLiteral("Compute with a real checkpoint instead of the toy model: a Hugging Face "
+                     "folder (config.json, model.safetensors or its shards, tokenizer files; "
+                     "model_type gpt2, bert, llama, mistral or qwen2) or a llama2.c .bin. "
+                     "--source is the text (BERT: sentence A, --target sentence B); the toy "
+                     "settings (--mode, --heads, --d-model, --seed, --score, --mask, "
+                     "--temperature, --positions) do not apply. A model that cannot be opened "
+                     "exits 3 with the path and the problem."),
+      QStringLiteral("PATH"));
+  add(kTokenizer,
+      QStringLiteral("With a llama2.c --model: its tokenizer.bin (default: tokenizer.bin, or the "
+                     "one tok*.bin, beside the model)."),
+      QStringLiteral("FILE"));
+  add(kLayer,
+      QStringLiteral("With --model and --export: the layer the images and CSV files show, "
+                     "1-based (default: 1); trace.json holds every layer."),
+      QStringLiteral("N"));
   add(kExample,
       QStringLiteral("Start from a built-in example's texts and mode; other options override "
                      "it. One of: %1.")
@@ -270,14 +290,17 @@ Command CommandLine::parse(const QStringList& arguments) {
 
   ScenarioOverrides overrides;
   if (std::optional<Failure> failure = parseScenario(&overrides)) return *failure;
+  ModelChoice model;
+  if (std::optional<Failure> failure = parseModel(&model)) return *failure;
   if (!parser_.isSet(kExport)) {
-    for (const QString& name : {kFormat, kSize, kScale, kView}) {
+    for (const QString& name : {kFormat, kSize, kScale, kView, kLayer}) {
       if (parser_.isSet(name))
         return Failure{kExitBadArguments, QStringLiteral("--%1 needs --export DIR").arg(name)};
     }
-    return OpenWindow{overrides};
+    return OpenWindow{overrides, model};
   }
   ExportRequest request;
+  request.model = model;
   if (std::optional<Failure> failure = parseExport(&request)) return *failure;
   if (overrides.session) request.view_options = overrides.session->view;
   return RunExport{overrides, request};
@@ -355,7 +378,29 @@ std::optional<Failure> CommandLine::parseScenario(ScenarioOverrides* out) const 
   return std::nullopt;
 }
 
+std::optional<Failure> CommandLine::parseModel(ModelChoice* out) const {
+  if (parser_.isSet(kTokenizer) && !parser_.isSet(kModel)) {
+    return Failure{kExitBadArguments, QStringLiteral("--tokenizer needs --model PATH")};
+  }
+  if (parser_.isSet(kLayer) && !parser_.isSet(kModel)) {
+    return Failure{kExitBadArguments,
+                   QStringLiteral("--layer needs --model PATH (the toy model has one layer)")};
+  }
+  if (!parser_.isSet(kModel)) return std::nullopt;
+  out->path = parser_.value(kModel);
+  if (out->path.isEmpty()) return bad_argument(kModel, out->path, QStringLiteral("give a path"));
+  out->tokenizer_path = parser_.value(kTokenizer);
+  return std::nullopt;
+}
+
 std::optional<Failure> CommandLine::parseExport(ExportRequest* out) const {
+  if (parser_.isSet(kLayer)) {
+    out->layer = parse_int(parser_.value(kLayer), 1, 100000);
+    if (!out->layer) {
+      return bad_argument(kLayer, parser_.value(kLayer),
+                          QStringLiteral("a layer number from 1 to the model's layer count"));
+    }
+  }
   out->directory = parser_.value(kExport);
   if (out->directory.isEmpty())
     return bad_argument(kExport, out->directory, QStringLiteral("give the folder to write into"));

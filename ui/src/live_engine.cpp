@@ -28,6 +28,18 @@ void LiveEngine::request(const attn::Scenario& scenario) {
   if (!worker_running_) debounce_.start();
 }
 
+void LiveEngine::setModel(std::shared_ptr<const attn::AttentionModel> model) {
+  if (model) model_ = std::move(model);
+}
+
+double LiveEngine::workFor(const attn::Scenario& scenario) const {
+  const attn::ModelInfo info = model_->info();
+  if (info.family == attn::Family::Toy) return estimatedWork(scenario);
+  // Typed words give about 1.3 pieces each; a rough count is enough to pick the thread.
+  const double pieces = 1.3 * double(scenario.source.size() + scenario.target.size()) / 5.0 + 2;
+  return 2.0 * double(info.parameters) * pieces;
+}
+
 bool LiveEngine::busy() const { return worker_running_ || pending_.has_value(); }
 
 double LiveEngine::estimatedWork(const attn::Scenario& scenario) {
@@ -45,10 +57,11 @@ double LiveEngine::estimatedWork(const attn::Scenario& scenario) {
   return (n_q + 2 * n_k) * d * d + n_q * d * d + h * n_q * n_k * (per_score + d_k);
 }
 
-LiveEngine::Outcome LiveEngine::compute(const attn::Scenario& scenario) const {
+LiveEngine::Outcome LiveEngine::compute(const attn::AttentionModel& model,
+                                        const attn::Scenario& scenario) {
   QElapsedTimer clock;
   clock.start();
-  attn::Expected<attn::Trace> result = model_->run(scenario);
+  attn::Expected<attn::Trace> result = model.run(scenario);
   Outcome outcome;
   if (result.ok())
     outcome.trace = std::make_shared<const attn::Trace>(std::move(result).value());
@@ -62,12 +75,14 @@ void LiveEngine::startPending() {
   if (!pending_ || worker_running_) return;
   attn::Scenario scenario = std::move(*pending_);
   pending_.reset();
-  if (estimatedWork(scenario) <= inline_work_limit_) {
-    deliver(compute(scenario));
+  if (workFor(scenario) <= inline_work_limit_) {
+    deliver(compute(*model_, scenario));
     return;
   }
   worker_running_ = true;
-  worker_.setFuture(QtConcurrent::run([this, scenario] { return compute(scenario); }));
+  // The worker keeps its own reference: the model may be replaced while it runs.
+  worker_.setFuture(QtConcurrent::run(
+      [model = model_, scenario] { return compute(*model, scenario); }));
 }
 
 void LiveEngine::deliver(Outcome outcome) {

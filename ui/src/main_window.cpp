@@ -247,6 +247,13 @@ bool MainWindow::loadExample(const QString& name) {
 
 void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenario()); }
 
+void MainWindow::useModel(std::shared_ptr<const attn::AttentionModel> model) {
+  if (!model) return;
+  engine_->setModel(std::move(model));
+  setWindowTitle(tr("attnviz — %1").arg(QString::fromStdString(engine_->model()->info().name)));
+  onScenarioChanged();
+}
+
 void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
   settings_panel_->clearErrors();
   const attn::Trace& t = *trace;

@@ -68,9 +68,18 @@ struct FigureView {
 /// File kinds --format can ask for.
 enum class OutputFormat { Png, Svg, Pdf, Jpg, Csv, Json };
 
+/// A checkpoint to compute with instead of the toy model (--model, --tokenizer).
+struct ModelChoice {
+  QString path;            ///< a Hugging Face folder or a llama2.c .bin; empty: the toy model
+  QString tokenizer_path;  ///< llama2.c only: its tokenizer.bin when not beside the model
+  bool any() const { return !path.isEmpty(); }
+};
+
 /// Everything a headless export needs besides the scenario.
 struct ExportRequest {
   QString directory;
+  ModelChoice model;
+  std::optional<int> layer;  ///< --layer: 1-based; empty: the first layer
   std::set<OutputFormat> formats{OutputFormat::Png};
   FigureView view;
   QSize size;  ///< empty: the default for the view (kDefaultGridSize / kDefaultSingleSize)
@@ -86,6 +95,7 @@ struct ShowVersion {};
 struct ListExamples {};
 struct OpenWindow {
   ScenarioOverrides overrides;
+  ModelChoice model;
 };
 struct RunExport {
   ScenarioOverrides overrides;
@@ -106,6 +116,7 @@ class CommandLine {
  private:
   std::optional<Failure> parseScenario(ScenarioOverrides* out) const;
   std::optional<Failure> parseExport(ExportRequest* out) const;
+  std::optional<Failure> parseModel(ModelChoice* out) const;
 
   QCommandLineParser parser_;
 };

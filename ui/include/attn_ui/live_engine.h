@@ -24,6 +24,10 @@ class LiveEngine : public QObject {
 
   /// Ask for `scenario` to be computed; the answer comes as finished() or failed().
   void request(const attn::Scenario& scenario);
+  /// The model later requests run on (the toy model at first). A run under way finishes with
+  /// the model it started with.
+  void setModel(std::shared_ptr<const attn::AttentionModel> model);
+  const std::shared_ptr<const attn::AttentionModel>& model() const { return model_; }
   /// Whether a run is under way or waiting.
   bool busy() const;
   /// Runs above this estimated work (multiply-adds) go to the worker thread.
@@ -45,7 +49,10 @@ class LiveEngine : public QObject {
   };
   void startPending();
   void deliver(Outcome outcome);
-  Outcome compute(const attn::Scenario& scenario) const;
+  static Outcome compute(const attn::AttentionModel& model, const attn::Scenario& scenario);
+  /// estimatedWork for the toy model; for a checkpoint, about 2 multiply-adds per parameter
+  /// and token.
+  double workFor(const attn::Scenario& scenario) const;
 
   // Shared, so that each trace can ask the model that made it for a block's intermediates.
   std::shared_ptr<const attn::AttentionModel> model_ = std::make_shared<const attn::ToyModel>();

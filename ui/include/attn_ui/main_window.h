@@ -60,6 +60,10 @@ class MainWindow : public QMainWindow {
   /// Writes the line view, as shown, to `path` (PNG, JPEG, SVG or PDF by suffix).
   ExportOutcome exportLineImage(const QString& path, const QSize& size, double scale);
 
+  /// Computes with `model` from now on (a checkpoint opened from the command line); its name
+  /// shows in the title and the status bar.
+  void useModel(std::shared_ptr<const attn::AttentionModel> model);
+
   /// Loads a built-in example's texts and mode (keeping the other settings); false if unknown.
   bool loadExample(const QString& name);
   /// Writes the figure to `path` (format from the suffix); the failure message is also shown in

@@ -1,0 +1,94 @@
+#include "attn/attention/transformer_ops.h"
+
+#include <cmath>
+
+namespace attn {
+
+Matrix layer_norm(const MatrixRef& x, const RowVector& gamma, const RowVector& beta, float eps) {
+  Matrix out(x.rows(), x.cols());
+  const float inv_d = 1.0f / static_cast<float>(x.cols());
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    const float mean = x.row(r).sum() * inv_d;
+    const RowVector centred = x.row(r).array() - mean;
+    const float variance = centred.squaredNorm() * inv_d;
+    const float scale = 1.0f / std::sqrt(variance + eps);
+    out.row(r) = (centred * scale).cwiseProduct(gamma) + beta;
+  }
+  return out;
+}
+
+Matrix rms_norm(const MatrixRef& x, const RowVector& weight, float eps) {
+  Matrix out(x.rows(), x.cols());
+  const float inv_d = 1.0f / static_cast<float>(x.cols());
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    const float scale = 1.0f / std::sqrt(x.row(r).squaredNorm() * inv_d + eps);
+    out.row(r) = (x.row(r) * scale).cwiseProduct(weight);
+  }
+  return out;
+}
+
+Matrix linear_in_out(const MatrixRef& x, const MatrixRef& w, const RowVector& b) {
+  Matrix out(x.rows(), w.cols());
+  out.noalias() = x * w;
+  if (b.size() > 0) out.rowwise() += b;
+  return out;
+}
+
+Matrix linear_out_in(const MatrixRef& x, const MatrixRef& w, const RowVector& b) {
+  Matrix out(x.rows(), w.rows());
+  out.noalias() = x * w.transpose();
+  if (b.size() > 0) out.rowwise() += b;
+  return out;
+}
+
+bool is_known_activation(const std::string& name) {
+  return name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast" ||
+         name == "gelu" || name == "silu" || name == "swish" || name == "relu";
+}
+
+bool apply_activation(Matrix& x, const std::string& name) {
+  if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast") {
+    // Hendrycks & Gimpel 2016, the tanh approximation GPT-2 was trained with.
+    const float k = std::sqrt(2.0f / 3.14159265358979323846f);
+    x = x.unaryExpr([k](float v) {
+      return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
+    });
+    return true;
+  }
+  if (name == "gelu") {
+    x = x.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f)); });
+    return true;
+  }
+  if (name == "silu" || name == "swish") {
+    x = x.unaryExpr([](float v) { return v / (1.0f + std::exp(-v)); });
+    return true;
+  }
+  if (name == "relu") {
+    x = x.cwiseMax(0.0f);
+    return true;
+  }
+  return false;
+}
+
+void apply_rotary(Matrix& x, int first_position, float theta, RotaryPairs pairs) {
+  const Eigen::Index d = x.cols();
+  const Eigen::Index half = d / 2;
+  for (Eigen::Index i = 0; i < half; ++i) {
+    // As the frameworks compute it in float32: inv_freq, then position · inv_freq.
+    const float inv_freq =
+        1.0f / std::pow(theta, static_cast<float>(2 * i) / static_cast<float>(d));
+    const Eigen::Index a = pairs == RotaryPairs::SplitHalf ? i : 2 * i;
+    const Eigen::Index b = pairs == RotaryPairs::SplitHalf ? i + half : 2 * i + 1;
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      const float angle = static_cast<float>(first_position + r) * inv_freq;
+      const float c = std::cos(angle);
+      const float s = std::sin(angle);
+      const float x0 = x(r, a);
+      const float x1 = x(r, b);
+      x(r, a) = x0 * c - x1 * s;
+      x(r, b) = x1 * c + x0 * s;
+    }
+  }
+}
+
+}  // namespace attn

@@ -1,0 +1,135 @@
+#include "attn/models/transformer_model.h"
+
+#include "attn/attention/head_attention.h"
+#include "attn/text/utf8.h"
+
+namespace attn {
+
+Expected<std::vector<Token>> TransformerModel::model_tokens(const Scenario& scenario) const {
+  Expected<std::vector<Token>> tokens = tokenizer_->encode(scenario.source);
+  if (!tokens) return Error{InputField::Source, "Source text: " + tokens.error().message};
+  if (tokens->empty()) return Error{InputField::Source, "Source text is empty: type some text"};
+  return tokens;
+}
+
+Expected<RowVector> TransformerModel::next_token_logits(const std::vector<int>&) const {
+  return Error{InputField::Model, info_.name + " is not a decoder: it predicts no next token"};
+}
+
+std::optional<Error> TransformerModel::check_tokens(const std::vector<Token>& tokens,
+                                                   InputField field) const {
+  const int n = static_cast<int>(tokens.size());
+  if (config_.max_positions > 0 && n > config_.max_positions) {
+    return Error{field, "The text is " + std::to_string(n) + " tokens long (special tokens " +
+                            "included); " + info_.name + " reads at most " +
+                            std::to_string(config_.max_positions)};
+  }
+  for (const Token& token : tokens) {
+    if (token.id < 0 || token.id >= config_.vocab_size) {
+      return Error{field, "token \"" + token.text + "\" has id " + std::to_string(token.id) +
+                              ", outside the model's vocabulary of " +
+                              std::to_string(config_.vocab_size) +
+                              ": the tokenizer does not belong to this model"};
+    }
+  }
+  return std::nullopt;
+}
+
+Expected<std::vector<Token>> TransformerModel::tokens_of_ids(const std::vector<int>& ids) const {
+  if (ids.empty()) return Error{InputField::Source, "no tokens to predict from"};
+  std::vector<Token> tokens(ids.size());
+  for (std::size_t t = 0; t < ids.size(); ++t) tokens[t].id = ids[t];
+  if (std::optional<Error> problem = check_tokens(tokens, InputField::Source)) return *problem;
+  return tokens;
+}
+
+Expected<std::vector<int>> TransformerModel::generate_greedy(std::vector<int> prompt, int steps,
+                                                           const std::vector<int>& stop) const {
+  for (int step = 0; step < steps; ++step) {
+    Expected<RowVector> logits = next_token_logits(prompt);
+    if (!logits) return logits.error();
+    Eigen::Index best = 0;
+    logits->maxCoeff(&best);  // the first maximum, as argmax in llama2.c and PyTorch
+    prompt.push_back(static_cast<int>(best));
+    for (int id : stop) {
+      if (id == best) return prompt;
+    }
+  }
+  return prompt;
+}
+
+Expected<Trace> TransformerModel::run(const Scenario& scenario) const {
+  Expected<std::vector<Token>> tokens = model_tokens(scenario);
+  if (!tokens) return tokens.error();
+  if (std::optional<Error> problem = check_tokens(tokens.value(), InputField::Source)) {
+    return *problem;
+  }
+  Trace trace;
+  trace.scenario = scenario;
+  trace.model = info_;
+  trace.source_tokens = std::move(tokens).value();
+  ForwardCapture capture;
+  forward(trace.source_tokens, capture);
+  trace.blocks = std::move(capture.blocks);
+  trace.made_by = self();
+  return trace;
+}
+
+Expected<BlockDetail> TransformerModel::explain(const Trace& trace, int block) const {
+  if (block < 0 || block >= static_cast<int>(trace.blocks.size())) {
+    return Error{InputField::Layer, "There is no block " + std::to_string(block)};
+  }
+  ForwardCapture capture;
+  capture.keep_weights = false;
+  capture.explain_layer = trace.blocks[block].layer;
+  forward(trace.source_tokens, capture);
+  capture.detail.block = block;
+  return std::move(capture.detail);
+}
+
+Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, int heads,
+                    int kv_heads, bool causal, const std::string& name, int layer,
+                    ForwardCapture& capture) {
+  const int d_head = static_cast<int>(q.cols()) / heads;
+  const int group = heads / kv_heads;
+  const bool explaining = capture.explain_layer == layer;
+  MaskSpec mask;
+  mask.kind = causal ? MaskKind::Causal : MaskKind::None;
+  HeadSettings settings;
+  settings.score = ScoreFunction::ScaledDot;
+  settings.mask = causal ? &mask : nullptr;
+  const ScoreParameters none;
+
+  std::vector<HeadDetail> head(heads);
+  Matrix concat(q.rows(), q.cols());
+  // Heads are independent: spread them over the cores.
+#pragma omp parallel for schedule(dynamic) if (heads > 1)
+  for (int h = 0; h < heads; ++h) {
+    const int g = h / group;
+    head[h] = attend_head(q.middleCols(h * d_head, d_head), k.middleCols(g * d_head, d_head),
+                          v.middleCols(g * d_head, d_head), none, settings);
+    concat.middleCols(h * d_head, d_head) = head[h].output;
+  }
+  if (capture.keep_weights) {
+    AttentionBlock block;
+    block.name = name;
+    block.layer = layer;
+    block.head.resize(heads);
+    for (int h = 0; h < heads; ++h) {
+      // The explained layer keeps its own copies in the detail; the others give theirs away.
+      block.head[h].scores = explaining ? head[h].scores : std::move(head[h].scores);
+      block.head[h].weights = explaining ? head[h].weights : std::move(head[h].weights);
+      block.kv_head.push_back(h / group);
+    }
+    capture.blocks.push_back(std::move(block));
+  }
+  if (explaining) {
+    capture.detail.head = std::move(head);
+    capture.detail.concat = concat;
+    capture.detail.score = ScoreFunction::ScaledDot;
+    capture.detail.mask = mask;
+  }
+  return concat;
+}
+
+}  // namespace attn
