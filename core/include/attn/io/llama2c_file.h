@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -25,8 +27,10 @@ struct Llama2cHeader {
 };
 
 /// A llama2.c `.bin`, memory-mapped and checked before any weight is read: every header value
-/// positive and sane, heads dividing dim, kv_heads dividing heads, and the file exactly as long
-/// as the header implies. Its tensors are offered under llama2.c's names, one per layer:
+/// positive and sane, heads dividing dim, kv_heads dividing heads, an even head size, and the
+/// file exactly as long as the header implies (overflow-checked; a newer export version, which
+/// starts with "ak42", is named and refused). Its tensors are offered under llama2.c's names, one
+/// per layer:
 ///   token_embedding_table           vocab × dim
 ///   layers.L.rms_att_weight         dim
 ///   layers.L.wq                     dim × dim            (out × in, as run.c's matmul reads it)
@@ -60,7 +64,16 @@ class Llama2cFile final : public TensorSource {
   std::uint64_t size_ = 0;
   Llama2cHeader header_;
   std::vector<TensorInfo> tensors_;  // begin/end are offsets from the start of the file
+  std::map<std::string, std::size_t, std::less<>> by_name_;
 };
+
+/// Limits on a llama2.c header beyond "the file is exactly as long as it says" (the same as
+/// parse_model_config's).
+inline constexpr int kMaxLlama2cDim = 65536;
+inline constexpr int kMaxLlama2cHidden = 1 << 20;
+inline constexpr int kMaxLlama2cLayers = 1000;
+inline constexpr int kMaxLlama2cVocab = 1 << 22;
+inline constexpr int kMaxLlama2cSeqLen = 1 << 24;
 
 /// Checks a llama2.c header (the first 28 bytes) against the file size; the fuzzer's entry.
 Expected<Llama2cHeader> parse_llama2c_header(const unsigned char* bytes, std::uint64_t file_size);

@@ -21,7 +21,7 @@ struct TensorInfo {
   std::vector<std::int64_t> shape;  ///< row-major; {} is a scalar
   std::uint64_t begin = 0;          ///< byte offsets into the data section (after the header)
   std::uint64_t end = 0;
-  std::int64_t elements() const;    ///< product of shape (checked when the file was opened)
+  std::int64_t elements() const;  ///< product of shape (checked when the file was opened)
 };
 
 /// A safetensors file (Hugging Face), memory-mapped and checked before any tensor is read:
@@ -49,7 +49,8 @@ class SafetensorsFile {
   /// pages for this tensor are released afterwards, so reading a whole checkpoint peaks at
   /// about its float32 size, not twice that.
   std::vector<float> read(const TensorInfo& tensor) const;
-  /// The same into `out` (tensor.elements() floats).
+  /// The same into `out` (tensor.elements() floats). `tensor` must be one of tensors() (or an
+  /// equal copy); anything else writes nothing.
   void read_into(const TensorInfo& tensor, float* out) const;
 
  private:
@@ -70,5 +71,17 @@ Expected<std::vector<TensorInfo>> parse_safetensors_header(std::string_view head
                                                            std::uint64_t data_size);
 
 std::string_view to_string(DType dtype);
+
+/// Bytes per element: 4 for F32, 2 for F16 and BF16.
+std::uint64_t dtype_size(DType dtype);
+
+/// IEEE 754 binary16 bits → the float32 of the same value (every value, subnormals, ±0, ±Inf
+/// and NaN with its payload are exact: binary16 ⊂ binary32).
+float f16_to_float(std::uint16_t bits);
+/// bfloat16 bits (the top half of a float32) → that float32.
+float bf16_to_float(std::uint16_t bits);
+
+/// The largest header safetensors accepts (huggingface/safetensors `MAX_HEADER_SIZE`).
+inline constexpr std::uint64_t kMaxSafetensorsHeader = 100'000'000;
 
 }  // namespace attn

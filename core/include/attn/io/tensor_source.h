@@ -33,12 +33,24 @@ class TensorSource {
 /// The tensors of a Hugging Face folder: model.safetensors, or the shards that
 /// model.safetensors.index.json lists (each shard checked; the index's names must match the
 /// shards' headers). An Error (field Model) names the folder or file and the problem.
+/// Shard names must be plain file names inside the folder. `folder` may also be one
+/// .safetensors file.
 Expected<std::shared_ptr<const TensorSource>> open_safetensors_folder(const std::string& folder);
+
+/// The most float32 memory one model may take: 16 GiB (4 Gi parameters).
+inline constexpr std::uint64_t kMaxModelBytes = std::uint64_t{16} << 30;
+
+/// Refuses, before anything is allocated, a model of `float_count` float32 parameters that
+/// would need more than kMaxModelBytes; the message says how much it would need. `what`
+/// (a path) starts the message when given.
+std::optional<Error> check_memory_budget(std::uint64_t float_count, const std::string& what = {});
 
 /// Takes named tensors out of a TensorSource for one model, checking each shape, and keeps
 /// every problem so that one message can name all of them (name, expected shape, found shape).
 /// Accepts the names with any of `prefixes` in front ("transformer.", "bert.", "model.") and
 /// the legacy LayerNorm names (".gamma" for ".weight", ".beta" for ".bias").
+/// A problem reads "h.3.attn.c_attn.weight: expected [768, 2304], found [768, 2303]" or
+/// "h.3.attn.c_attn.weight: missing".
 class WeightReader {
  public:
   WeightReader(std::shared_ptr<const TensorSource> source, std::vector<std::string> prefixes);
@@ -61,6 +73,8 @@ class WeightReader {
   std::int64_t parameters_read() const { return parameters_read_; }
   /// How many non-finite values (NaN, ±Inf) the taken tensors held.
   std::int64_t non_finite() const { return non_finite_; }
+  /// check_memory_budget() for `float_count` parameters of this source.
+  std::optional<Error> check_memory_budget(std::uint64_t float_count) const;
 
  private:
   const TensorInfo* lookup(const std::string& name, std::string* stored_name) const;
