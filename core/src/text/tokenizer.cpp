@@ -1,5 +1,7 @@
 #include "attn/text/tokenizer.h"
 
+#include <utility>
+
 #include "attn/text/utf8.h"
 
 namespace attn {
@@ -73,7 +75,11 @@ Expected<std::vector<Token>> tokenize(std::string_view text) {
 
   std::vector<Token> tokens;
   auto emit = [&](std::size_t begin, std::size_t end) {
-    tokens.push_back({std::string(text.substr(begin, end - begin)), begin, end});
+    Token token;
+    token.text = std::string(text.substr(begin, end - begin));
+    token.begin = begin;
+    token.end = end;
+    tokens.push_back(std::move(token));
   };
   auto class_at = [&](std::size_t i) {
     return i < cps.size() ? classify(cps[i].value) : CharClass::Space;

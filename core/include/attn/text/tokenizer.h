@@ -15,11 +15,11 @@ struct Token {
   std::string text;       ///< display text, valid UTF-8, no Ġ, ▁ or ## marks ("world", "[CLS]")
   std::size_t begin = 0;  ///< byte span in the typed text; begin == end for a special token
   std::size_t end = 0;
-  int id = -1;            ///< vocabulary id; -1 from the toy tokenizer
-  std::string piece;      ///< the vocabulary's own piece ("Ġworld", "##ing", "▁the"); empty for toy
-  int word = -1;          ///< index of the typed word it belongs to (see assign_words); -1 special
-  bool special = false;   ///< added by the model ([CLS], [SEP], BOS), not typed
-  int segment = 0;        ///< BERT token type: 0 = sentence A (source), 1 = sentence B (target)
+  int id = -1;        ///< vocabulary id; -1 from the toy tokenizer
+  std::string piece;  ///< the vocabulary's own piece ("Ġworld", "##ing", "▁the"); empty for toy
+  int word = -1;      ///< index of the typed word it belongs to (see assign_words); -1 special
+  bool special = false;  ///< added by the model ([CLS], [SEP], BOS), not typed
+  int segment = 0;       ///< BERT token type: 0 = sentence A (source), 1 = sentence B (target)
 };
 
 /// Splits UTF-8 text into tokens, predictably and the same on every machine:

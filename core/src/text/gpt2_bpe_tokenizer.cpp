@@ -1,0 +1,105 @@
+#include "attn/text/gpt2_bpe_tokenizer.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "subword_support.h"
+
+namespace attn {
+namespace {
+
+Expected<nlohmann::json> parse_json(const std::string& bytes, const std::string& path) {
+  try {
+    return nlohmann::json::parse(bytes);
+  } catch (const nlohmann::json::exception& e) {
+    return Error{InputField::Model, path + " is not valid JSON (" + e.what() + ")"};
+  }
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::string& folder) {
+  return load(subword::join_path(folder, "vocab.json"), subword::join_path(folder, "merges.txt"));
+}
+
+Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::string& vocab_json,
+                                                                   const std::string& merges_txt) {
+  ByteLevelBpeSpec spec;
+  spec.source = vocab_json + " + " + merges_txt;
+  spec.description = "GPT-2 byte-level BPE";
+
+  Expected<std::string> vocab_bytes =
+      subword::read_file(vocab_json, subword::kMaxTokenizerFileBytes, "the vocabulary vocab.json");
+  if (!vocab_bytes) return vocab_bytes.error();
+  Expected<nlohmann::json> vocab = parse_json(*vocab_bytes, vocab_json);
+  if (!vocab) return vocab.error();
+  if (!vocab->is_object())
+    return Error{InputField::Model, vocab_json + " must be a JSON object of piece → id (it is a " +
+                                        std::string(vocab->type_name()) + ")"};
+  spec.vocab.reserve(vocab->size());
+  for (const auto& [key, value] : vocab->items()) {
+    if (!value.is_number_integer())
+      return Error{InputField::Model, vocab_json + ": the id of \"" + key + "\" is not an integer"};
+    const auto id = value.get<long long>();
+    if (id < 0 || id > subword::kMaxVocabularyId)
+      return Error{InputField::Model, vocab_json + ": the id of \"" + key + "\" (" +
+                                          std::to_string(id) + ") is out of range"};
+    spec.vocab.emplace_back(key, static_cast<int>(id));
+  }
+
+  Expected<std::string> merges =
+      subword::read_file(merges_txt, subword::kMaxTokenizerFileBytes, "the merges file merges.txt");
+  if (!merges) return merges.error();
+  std::size_t line_number = 0;
+  std::size_t at = 0;
+  const std::string& text = *merges;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line_number == 1 && line.rfind("#version", 0) == 0) continue;
+    if (line.empty()) continue;
+    const std::size_t space = line.find(' ');
+    if (space == std::string::npos || space == 0 || space + 1 == line.size() ||
+        line.find(' ', space + 1) != std::string::npos)
+      return Error{InputField::Model, merges_txt + " line " + std::to_string(line_number) +
+                                          ": expected two pieces separated by one space, got \"" +
+                                          subword::to_valid_utf8(line.substr(0, 80)) + "\""};
+    spec.merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+  }
+
+  ByteLevelBpeSpec::Step byte_level;
+  byte_level.kind = ByteLevelBpeSpec::Step::Kind::ByteLevel;
+  spec.pre_tokenizer.push_back(byte_level);
+  std::vector<std::string> specials{"<|endoftext|>"};
+  const std::string map_path =
+      (std::filesystem::path(vocab_json).parent_path() / "special_tokens_map.json").string();
+  if (subword::is_file(map_path)) {
+    Expected<std::string> map_bytes =
+        subword::read_file(map_path, 1 << 20, "special_tokens_map.json");
+    if (!map_bytes) return map_bytes.error();
+    Expected<nlohmann::json> map = parse_json(*map_bytes, map_path);
+    if (!map) return map.error();
+    if (map->is_object()) {
+      for (const auto& [key, value] : map->items()) {
+        if (value.is_string()) specials.push_back(value.get<std::string>());
+        if (value.is_object() && value.contains("content") && value["content"].is_string())
+          specials.push_back(value["content"].get<std::string>());
+      }
+    }
+  }
+  for (const std::string& special : specials) {
+    const auto found = vocab->find(special);
+    if (found != vocab->end() && found->is_number_integer())
+      spec.added_tokens.push_back({special, found->get<int>(), true});
+  }
+
+  std::unique_ptr<Gpt2BpeTokenizer> tokenizer(new Gpt2BpeTokenizer);
+  if (std::optional<Error> error = tokenizer->build(spec)) return *error;
+  return tokenizer;
+}
+
+}  // namespace attn
