@@ -526,10 +526,15 @@ Expected<TinyCheckpoint> read_llama2c_bin(const std::string& path) {
   c.max_positions = h[6];
   c.norm_eps = 1e-5;
   c.activation = "silu";
-  const int limit = 1 << 20;
-  for (int v :
-       {c.d_model, c.d_ff, c.n_layers, c.n_heads, c.n_kv_heads, c.vocab_size, c.max_positions})
-    if (v <= 0 || v > limit) return fail("header value out of range");
+  // Positive and bounded (dim, hidden ≤ 2^16, layers ≤ 2^10, vocab, seq_len ≤ 2^21), so the
+  // size below cannot overflow 64 bits and nothing is allocated before it matches the file.
+  const int sizes[] = {c.d_model,    c.d_ff,       c.n_layers,     c.n_heads,
+                       c.n_kv_heads, c.vocab_size, c.max_positions};
+  const int limits[] = {1 << 16, 1 << 16, 1 << 10, 1 << 16, 1 << 16, 1 << 21, 1 << 21};
+  for (int i = 0; i < 7; ++i)
+    if (sizes[i] <= 0 || sizes[i] > limits[i])
+      return fail("header value " + std::to_string(i) + " (" + std::to_string(sizes[i]) +
+                  ") out of range");
   if (c.d_model % c.n_heads != 0 || c.n_heads % c.n_kv_heads != 0 ||
       (c.d_model / c.n_heads) % 2 != 0)
     return fail("heads do not divide dim (or kv heads the heads, or head size is odd)");
@@ -537,7 +542,6 @@ Expected<TinyCheckpoint> read_llama2c_bin(const std::string& path) {
   const std::uint64_t d = std::uint64_t(c.d_model), f = std::uint64_t(c.d_ff),
                       L = std::uint64_t(c.n_layers), kv = std::uint64_t(c.n_kv_heads) * c.head_dim,
                       v = std::uint64_t(c.vocab_size), seq = std::uint64_t(c.max_positions);
-  // Every size is below 2^20, so these products fit in 64 bits.
   const std::uint64_t floats = v * d + L * (2 * d + 2 * d * d + 2 * kv * d + 3 * d * f) + d +
                                seq * std::uint64_t(c.head_dim) +
                                (c.tie_word_embeddings ? 0 : v * d);
