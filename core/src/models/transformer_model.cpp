@@ -102,8 +102,12 @@ Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, 
 
   std::vector<HeadDetail> head(heads);
   Matrix concat(q.rows(), q.cols());
-  // Heads are independent: spread them over the cores.
-#pragma omp parallel for schedule(dynamic) if (heads > 1)
+  // Heads are independent: spread them over the cores, but only when there is enough work to
+  // pay for waking the team (a millisecond or so): on a loaded two-core machine a small
+  // parallel region waits for a descheduled thread far longer than its work takes.
+  const double work = double(heads) * double(q.rows()) * double(k.rows()) * double(d_head);
+  const bool parallel = heads > 1 && work >= 4e6;
+#pragma omp parallel for schedule(dynamic) if (parallel)
   for (int h = 0; h < heads; ++h) {
     const int g = h / group;
     head[h] = attend_head(q.middleCols(h * d_head, d_head), k.middleCols(g * d_head, d_head),
