@@ -34,12 +34,24 @@ RefOutput run(const RefConfig& config, const RefTensors& tensors, const std::vec
   return out.ok() ? std::move(out).value() : RefOutput{};
 }
 
-std::string temp_path(const std::string& leaf) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("attn_reference_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / leaf).string();
+/// This process's scratch folder, removed when the tests end.
+std::filesystem::path scratch_folder() {
+  return std::filesystem::temp_directory_path() / ("attn_reference_" + std::to_string(::getpid()));
 }
+
+std::string temp_path(const std::string& leaf) {
+  std::filesystem::create_directories(scratch_folder());
+  return (scratch_folder() / leaf).string();
+}
+
+class RemoveScratchFolder : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch_folder(), ignored);
+  }
+};
+const auto* const kScratch = ::testing::AddGlobalTestEnvironment(new RemoveScratchFolder);
 
 std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
