@@ -77,9 +77,9 @@ int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
     attn::Expected<std::shared_ptr<const attn::TransformerModel>> loaded = attn::load_model(
         command.model.path.toStdString(), command.model.tokenizer_path.toStdString());
     if (!loaded) {
-      return fail({attn::cli::kExitInvalidInput,
-                   QStringLiteral("invalid input: --model: %1")
-                       .arg(QString::fromStdString(loaded.error().message))});
+      return fail(
+          {attn::cli::kExitInvalidInput, QStringLiteral("invalid input: --model: %1")
+                                             .arg(QString::fromStdString(loaded.error().message))});
     }
     model = loaded.value();
   }

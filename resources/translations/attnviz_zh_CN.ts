@@ -519,6 +519,10 @@
         <source>Save session</source>
         <translation>保存会话</translation>
     </message>
+    <message>
+        <source>attnviz — %1</source>
+        <translation>attnviz — %1</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::PipelineView</name>

@@ -67,10 +67,10 @@ void write_byte_level_bpe(const std::string& folder, int vocab_size) {
   std::vector<std::string> vocab = byte_symbols_in_gpt2_order();
   const std::string space = utf8(0x120);  // Ġ, the byte symbol of ' '
   const std::vector<std::pair<std::string, std::string>> all_merges = {
-      {space, "t"}, {"h", "e"},     {space + "t", "he"}, {space, "a"},      {"i", "n"},
-      {space, "c"}, {"a", "t"},     {space + "c", "at"}, {space, "s"},      {space + "s", "at"},
-      {"o", "n"},   {space, "o"},   {space + "o", "n"},  {space, "m"},      {space + "m", "at"},
-      {"e", "r"},   {space, "w"},   {"a", "s"},          {space + "w", "as"}, {"i", "t"}};
+      {space, "t"}, {"h", "e"},   {space + "t", "he"}, {space, "a"},        {"i", "n"},
+      {space, "c"}, {"a", "t"},   {space + "c", "at"}, {space, "s"},        {space + "s", "at"},
+      {"o", "n"},   {space, "o"}, {space + "o", "n"},  {space, "m"},        {space + "m", "at"},
+      {"e", "r"},   {space, "w"}, {"a", "s"},          {space + "w", "as"}, {"i", "t"}};
   std::string merges = "#version: 0.2\n";
   for (const auto& [a, b] : all_merges) {
     if (static_cast<int>(vocab.size()) >= vocab_size) break;
@@ -96,7 +96,8 @@ void write_wordpiece_vocab(const std::string& folder, int vocab_size) {
   }
   std::string text;
   for (int id = 0; id < vocab_size; ++id) {
-    text += (id < static_cast<int>(vocab.size()) ? vocab[id] : "[unused" + std::to_string(id) + "]");
+    text +=
+        (id < static_cast<int>(vocab.size()) ? vocab[id] : "[unused" + std::to_string(id) + "]");
     text += "\n";
   }
   write_text(folder + "/vocab.txt", text);
@@ -113,10 +114,10 @@ void write_llama2c_tokenizer(const std::string& path, int vocab_size) {
     std::snprintf(name, sizeof name, "<0x%02X>", b);
     entries.push_back({name, 0});
   }
-  const std::vector<std::string> pieces = {" ",   "t",  "h",    "e",   "a",    "c",    "s",  "o",
-                                           "n",   "m",  "w",    "i",   "r",    "d",    "l",  "y",
-                                           " t",  "he", " the", " c",  " ca",  " cat", "at", " s",
-                                           " sa", "on", " on",  " m",  " mat", "in",   "er", " w"};
+  const std::vector<std::string> pieces = {" ",   "t",  "h",    "e",  "a",    "c",    "s",  "o",
+                                           "n",   "m",  "w",    "i",  "r",    "d",    "l",  "y",
+                                           " t",  "he", " the", " c", " ca",  " cat", "at", " s",
+                                           " sa", "on", " on",  " m", " mat", "in",   "er", " w"};
   float score = -1;
   for (const std::string& piece : pieces) {
     if (static_cast<int>(entries.size()) >= vocab_size) break;

@@ -81,8 +81,8 @@ void LiveEngine::startPending() {
   }
   worker_running_ = true;
   // The worker keeps its own reference: the model may be replaced while it runs.
-  worker_.setFuture(QtConcurrent::run(
-      [model = model_, scenario] { return compute(*model, scenario); }));
+  worker_.setFuture(
+      QtConcurrent::run([model = model_, scenario] { return compute(*model, scenario); }));
 }
 
 void LiveEngine::deliver(Outcome outcome) {

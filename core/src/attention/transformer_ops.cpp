@@ -50,9 +50,8 @@ bool apply_activation(Matrix& x, const std::string& name) {
   if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast") {
     // Hendrycks & Gimpel 2016, the tanh approximation GPT-2 was trained with.
     const float k = std::sqrt(2.0f / 3.14159265358979323846f);
-    x = x.unaryExpr([k](float v) {
-      return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
-    });
+    x = x.unaryExpr(
+        [k](float v) { return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v))); });
     return true;
   }
   if (name == "gelu") {

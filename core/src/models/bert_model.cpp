@@ -12,8 +12,9 @@ Expected<std::shared_ptr<const BertModel>> BertModel::load(
   const int cls = tokenizer->special_id("[CLS]");
   const int sep = tokenizer->special_id("[SEP]");
   if (cls < 0 || sep < 0) {
-    return Error{InputField::Model, info.path + ": the tokenizer has no [CLS] or [SEP] token, "
-                                                "which BERT puts around every sentence"};
+    return Error{InputField::Model, info.path +
+                                        ": the tokenizer has no [CLS] or [SEP] token, "
+                                        "which BERT puts around every sentence"};
   }
   WeightReader read(tensors, {"bert."});
   std::shared_ptr<BertModel> model(new BertModel(config, std::move(tokenizer), std::move(info)));

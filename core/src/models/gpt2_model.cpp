@@ -55,9 +55,9 @@ Matrix Gpt2Model::forward(const std::vector<Token>& tokens, ForwardCapture& capt
     const Layer& l = layers_[i];
     const Matrix a = layer_norm(x, l.ln_1_w, l.ln_1_b, config_.norm_eps);
     const Matrix qkv = linear_in_out(a, l.c_attn_w, l.c_attn_b);  // n × 3D: q | k | v
-    const Matrix heads = attend_heads(qkv.leftCols(D), qkv.middleCols(D, D), qkv.rightCols(D),
-                                      config_.n_heads, config_.n_heads, true,
-                                      "h." + std::to_string(i) + ".attn", i, capture);
+    const Matrix heads =
+        attend_heads(qkv.leftCols(D), qkv.middleCols(D, D), qkv.rightCols(D), config_.n_heads,
+                     config_.n_heads, true, "h." + std::to_string(i) + ".attn", i, capture);
     const Matrix attended = linear_in_out(heads, l.c_proj_w, l.c_proj_b);
     if (capture.explain_layer == i) {
       capture.detail.x_query = a;
@@ -66,8 +66,8 @@ Matrix Gpt2Model::forward(const std::vector<Token>& tokens, ForwardCapture& capt
       if (!capture.keep_weights) return x;  // nothing later is needed
     }
     x += attended;
-    Matrix hidden = linear_in_out(layer_norm(x, l.ln_2_w, l.ln_2_b, config_.norm_eps), l.c_fc_w,
-                                  l.c_fc_b);
+    Matrix hidden =
+        linear_in_out(layer_norm(x, l.ln_2_w, l.ln_2_b, config_.norm_eps), l.c_fc_w, l.c_fc_b);
     apply_activation(hidden, config_.activation);
     x += linear_in_out(hidden, l.mlp_proj_w, l.mlp_proj_b);
   }

@@ -39,13 +39,14 @@ std::string family_title(Family family) {
   return "Toy";
 }
 
-ModelInfo card_for(const ModelConfig& config, const std::string& path, const TensorSource& tensors) {
+ModelInfo card_for(const ModelConfig& config, const std::string& path,
+                   const TensorSource& tensors) {
   ModelInfo info;
   info.family = config.family;
   info.name = family_title(config.family) + " (" + fs::path(path).filename().string() + ")";
   if (fs::path(path).filename().empty()) {
-    info.name = family_title(config.family) + " (" + fs::path(path).parent_path().filename().string() +
-                ")";
+    info.name =
+        family_title(config.family) + " (" + fs::path(path).parent_path().filename().string() + ")";
   }
   info.path = path;
   info.layers = config.n_layers;
@@ -63,8 +64,9 @@ ModelInfo card_for(const ModelConfig& config, const std::string& path, const Ten
 Expected<std::shared_ptr<const TransformerModel>> load_folder(const std::string& folder) {
   const std::string config_path = (fs::path(folder) / "config.json").string();
   if (!fs::exists(config_path)) {
-    return model_error(folder + ": no config.json here; a Hugging Face model folder holds "
-                                "config.json, model.safetensors and its tokenizer files");
+    return model_error(folder +
+                       ": no config.json here; a Hugging Face model folder holds "
+                       "config.json, model.safetensors and its tokenizer files");
   }
   Expected<std::string> text = read_small_file(config_path, kMaxConfigBytes);
   if (!text) return text.error();
@@ -120,10 +122,10 @@ Expected<std::string> find_llama2c_tokenizer(const std::string& checkpoint) {
     }
   }
   if (candidates.size() == 1) return candidates.front();
-  return model_error(checkpoint + ": no tokenizer.bin beside it" +
-                     (candidates.empty() ? std::string()
-                                         : " and more than one tok*.bin; name the one to use") +
-                     " (llama2.c models need their tokenizer.bin)");
+  return model_error(
+      checkpoint + ": no tokenizer.bin beside it" +
+      (candidates.empty() ? std::string() : " and more than one tok*.bin; name the one to use") +
+      " (llama2.c models need their tokenizer.bin)");
 }
 
 Expected<std::shared_ptr<const TransformerModel>> load_llama2c(const std::string& path,
@@ -186,8 +188,9 @@ Expected<std::shared_ptr<const TransformerModel>> load_model(const std::string& 
   if (error || !fs::exists(status)) return model_error(path + ": no such file or folder");
   if (fs::is_directory(status)) return load_folder(path);
   if (fs::is_regular_file(status)) return load_llama2c(path, tokenizer_path);
-  return model_error(path + ": not a folder or a regular file (a model is a Hugging Face folder "
-                            "or a llama2.c .bin)");
+  return model_error(path +
+                     ": not a folder or a regular file (a model is a Hugging Face folder "
+                     "or a llama2.c .bin)");
 }
 
 }  // namespace attn

@@ -17,7 +17,7 @@ Expected<RowVector> TransformerModel::next_token_logits(const std::vector<int>&)
 }
 
 std::optional<Error> TransformerModel::check_tokens(const std::vector<Token>& tokens,
-                                                   InputField field) const {
+                                                    InputField field) const {
   const int n = static_cast<int>(tokens.size());
   if (config_.max_positions > 0 && n > config_.max_positions) {
     return Error{field, "The text is " + std::to_string(n) + " tokens long (special tokens " +
@@ -44,7 +44,7 @@ Expected<std::vector<Token>> TransformerModel::tokens_of_ids(const std::vector<i
 }
 
 Expected<std::vector<int>> TransformerModel::generate_greedy(std::vector<int> prompt, int steps,
-                                                           const std::vector<int>& stop) const {
+                                                             const std::vector<int>& stop) const {
   for (int step = 0; step < steps; ++step) {
     Expected<RowVector> logits = next_token_logits(prompt);
     if (!logits) return logits.error();

@@ -43,7 +43,7 @@ class LlamaModel final : public TransformerModel {
  private:
   struct Layer {
     RowVector attn_norm;
-    Matrix wq, wk, wv, wo;  // [out, in]: H·d × D, KV·d × D, KV·d × D, D × H·d
+    Matrix wq, wk, wv, wo;     // [out, in]: H·d × D, KV·d × D, KV·d × D, D × H·d
     RowVector bq, bk, bv, bo;  // empty when the checkpoint has none
     RowVector ffn_norm;
     Matrix w_gate, w_up;  // F × D

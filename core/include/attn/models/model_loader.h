@@ -14,8 +14,8 @@ namespace attn {
 /// - a llama2.c `.bin`, with its tokenizer: `tokenizer_path` when given, else tokenizer.bin
 ///   beside it, else the one tok*.bin beside it.
 /// An Error (field Model) names the path and the problem; nothing half-loaded is returned.
-Expected<std::shared_ptr<const TransformerModel>> load_model(const std::string& path,
-                                                             const std::string& tokenizer_path = {});
+Expected<std::shared_ptr<const TransformerModel>> load_model(
+    const std::string& path, const std::string& tokenizer_path = {});
 
 /// The most bytes of a config.json or tokenizer_config.json attnviz reads.
 inline constexpr std::uint64_t kMaxConfigBytes = 16u << 20;

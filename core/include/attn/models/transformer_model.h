@@ -12,8 +12,8 @@ namespace attn {
 
 /// What one forward pass collects besides the hidden states.
 struct ForwardCapture {
-  bool keep_weights = true;   ///< fill `blocks` with every layer's scores and weights
-  int explain_layer = -1;     ///< fill `detail` for this layer's attention (−1: none)
+  bool keep_weights = true;  ///< fill `blocks` with every layer's scores and weights
+  int explain_layer = -1;    ///< fill `detail` for this layer's attention (−1: none)
   std::vector<AttentionBlock> blocks;
   BlockDetail detail;
 };
