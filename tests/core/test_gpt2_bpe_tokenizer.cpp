@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <utf8proc.h>
 #include <algorithm>
 #include <climits>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <utf8proc.h>
 
 #include "attn/text/gpt2_bpe_tokenizer.h"
 #include "tokenizer_test_files.h"
@@ -116,7 +116,8 @@ struct ReferenceBpe {
     int n = 0;
     for (int b = 0; b < 256; ++b) {
       const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
-      byte_char[b] = encode8(printable ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + n++));
+      byte_char[b] =
+          encode8(printable ? static_cast<char32_t>(b) : static_cast<char32_t>(256 + n++));
     }
   }
 
@@ -305,8 +306,7 @@ TEST_F(Gpt2Real, EmptyTextGivesNoTokens) {
 std::string tiny_vocab_json() {
   // Every byte as its character, as byte-level vocabularies have.
   nlohmann::json vocab = nlohmann::json::object();
-  for (int b = 0; b < 256; ++b)
-    vocab[byte_level_char(static_cast<unsigned char>(b))] = b;
+  for (int b = 0; b < 256; ++b) vocab[byte_level_char(static_cast<unsigned char>(b))] = b;
   vocab["ab"] = 256;
   return vocab.dump();
 }

@@ -66,10 +66,24 @@ Expected<std::unique_ptr<HfBpeTokenizer>> load_json(const TempFolder& folder, co
 // ---- GPT-2's own vocabulary, converted to a tokenizer.json here. ----------------------------
 
 const char* const kSamples[] = {
-    "Hello world", "我爱自然语言处理", "🙂", "3.14159 and 2024", "a   b\n\nc", "don't",
-    "The quick brown fox jumps over the lazy dog.", "  two  spaces  ", "Tabs\tand\r\nCRLF",
-    "naïve café — “quotes”", "Привет мир", "x=1+2*3; y = (a[0] | b)", "she'll we've I'm",
-    "end<|endoftext|>start", "日本語のテキストと한국어", "👍🏽", "\n\n\n", "1234567890",
+    "Hello world",
+    "我爱自然语言处理",
+    "🙂",
+    "3.14159 and 2024",
+    "a   b\n\nc",
+    "don't",
+    "The quick brown fox jumps over the lazy dog.",
+    "  two  spaces  ",
+    "Tabs\tand\r\nCRLF",
+    "naïve café — “quotes”",
+    "Привет мир",
+    "x=1+2*3; y = (a[0] | b)",
+    "she'll we've I'm",
+    "end<|endoftext|>start",
+    "日本語のテキストと한국어",
+    "👍🏽",
+    "\n\n\n",
+    "1234567890",
 };
 
 TEST(HfBpeGpt2, SameIdsAsVocabJsonAndMergesTxt) {
@@ -169,8 +183,9 @@ TEST(HfBpeSmall, IgnoreMergesTakesWholeVocabularyWords) {
 
 TEST(HfBpeSmall, AddedTokensAreMatchedFirstAndKnownAsSpecial) {
   json file = tokenizer_json(byte_vocab({}), json::array(), kByteLevel);
-  file["added_tokens"] = json::array({{{"id", 300}, {"content", "<|begin_of_text|>"}, {"special", true}},
-                                      {{"id", 301}, {"content", "<|eot_id|>"}, {"special", true}}});
+  file["added_tokens"] =
+      json::array({{{"id", 300}, {"content", "<|begin_of_text|>"}, {"special", true}},
+                   {{"id", 301}, {"content", "<|eot_id|>"}, {"special", true}}});
   TempFolder folder("hf");
   const auto tokenizer = load_json(folder, file);
   ASSERT_TRUE(tokenizer.ok()) << tokenizer.error().message;
@@ -188,9 +203,9 @@ TEST(HfBpeSmall, AddedTokensAreMatchedFirstAndKnownAsSpecial) {
 }
 
 TEST(HfBpeSmall, DigitsThenByteLevelAsSmolLM) {
-  const json pre = {{"type", "Sequence"},
-                    {"pretokenizers",
-                     {{{"type", "Digits"}, {"individual_digits", true}}, kByteLevel}}};
+  const json pre = {
+      {"type", "Sequence"},
+      {"pretokenizers", {{{"type", "Digits"}, {"individual_digits", true}}, kByteLevel}}};
   const json vocab = byte_vocab({"12"});
   TempFolder folder("hf");
   const auto tokenizer = load_json(folder, tokenizer_json(vocab, json::array({"1 2"}), pre));
@@ -273,10 +288,11 @@ TEST(HfBpeRefusal, MalformedFiles) {
   EXPECT_NE(refusal(bad).find("model.vocab"), std::string::npos) << refusal(bad);
   bad = tokenizer_json(byte_vocab({}), json::array({42}), kByteLevel);
   EXPECT_NE(refusal(bad).find("merge 1"), std::string::npos) << refusal(bad);
-  bad = tokenizer_json(byte_vocab({}), json::array(),
-                       {{"type", "Sequence"},
-                        {"pretokenizers",
-                         {{{"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}}, kByteLevel}}});
+  bad =
+      tokenizer_json(byte_vocab({}), json::array(),
+                     {{"type", "Sequence"},
+                      {"pretokenizers",
+                       {{{"type", "Split"}, {"pattern", {{"Regex", "(unclosed"}}}}, kByteLevel}}});
   EXPECT_NE(refusal(bad).find("does not compile"), std::string::npos) << refusal(bad);
   bad = tokenizer_json(byte_vocab({}), json::array(), kByteLevel);
   bad["normalizer"] = {{"type", "Lowercase"}};

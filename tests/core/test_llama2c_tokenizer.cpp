@@ -112,8 +112,8 @@ TEST_F(Stories260K, OnceUponATimeMatchesTheReference) {
 }
 
 TEST_F(Stories260K, SpansCoverTheTextAndDecodeRoundTrips) {
-  for (const std::string text : {"Once upon a time", "Lily saw a big, red ball.", "好 ok",
-                                 "Hello\nworld", "naïve 🙂"}) {
+  for (const std::string text :
+       {"Once upon a time", "Lily saw a big, red ball.", "好 ok", "Hello\nworld", "naïve 🙂"}) {
     const auto tokens = tokenizer_->encode(text);
     ASSERT_TRUE(tokens.ok());
     testing::expect_spans_cover(*tokens, text);
@@ -181,13 +181,11 @@ std::string refusal(const std::string& bytes, int vocab_size) {
 TEST(Llama2cRefusal, TruncatedAbsurdAndTrailing) {
   const std::string good = le32(8) + entry(0, "<unk>") + entry(0, "a") + entry(0, "ab");
   EXPECT_EQ(refusal(good, 3), "(loaded)");
-  EXPECT_NE(refusal(good.substr(0, good.size() - 1), 3).find("file ends first"),
-            std::string::npos);
+  EXPECT_NE(refusal(good.substr(0, good.size() - 1), 3).find("file ends first"), std::string::npos);
   EXPECT_NE(refusal(good, 4).find("truncated"), std::string::npos) << refusal(good, 4);
   EXPECT_NE(refusal(good + "x", 3).find("follow"), std::string::npos);
   EXPECT_NE(refusal(le32(-1) + entry(0, "a"), 1).find("max_token_length"), std::string::npos);
-  EXPECT_NE(refusal(le32(1 << 30) + entry(0, "a"), 1).find("max_token_length"),
-            std::string::npos);
+  EXPECT_NE(refusal(le32(1 << 30) + entry(0, "a"), 1).find("max_token_length"), std::string::npos);
   EXPECT_NE(refusal(le32(8) + entry(0, "a").substr(0, 4) + le32(1 << 30), 1).find("length"),
             std::string::npos);
   EXPECT_NE(refusal(le32(8) + entry(0, "a").substr(0, 4) + le32(-5), 1).find("length"),

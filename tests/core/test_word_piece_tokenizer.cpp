@@ -114,7 +114,9 @@ TEST_F(BertUncased, UnknownCharactersAndOverlongWordsAreUnk) {
 }
 
 TEST_F(BertUncased, ControlCharactersAreDroppedAndTypedSpecialsKept) {
-  EXPECT_EQ(pieces("a\x01" "b\tc"), (Strings{"ab", "c"}));
+  EXPECT_EQ(pieces("a\x01"
+                   "b\tc"),
+            (Strings{"ab", "c"}));
   const std::vector<Token> t = tokens("[CLS] hi [MASK]");
   ASSERT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].id, 101);
