@@ -162,9 +162,56 @@ std::vector<FamilyCase> family_cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(TinyCheckpoints, RealFamily, ::testing::ValuesIn(family_cases()),
-                         [](const ::testing::TestParamInfo<FamilyCase>& info) {
-                           return info.param.name;
+                         [](const ::testing::TestParamInfo<FamilyCase>& param_info) {
+                           return param_info.param.name;
                          });
+
+}  // namespace
+}  // namespace attn
+
+namespace attn {
+namespace {
+
+// Typing at the end: run_after reuses the earlier run's keys, values and rows; the result
+// equals a full run up to float rounding, also when the last word's pieces changed.
+TEST(IncrementalRun, EqualsAFullRunForEveryDecoderFamily) {
+  for (RefConfig config : {testing::tiny_gpt2_config(), testing::tiny_llama_config(),
+                           testing::tiny_llama2c_config()}) {
+    config.vocab_size = 300;
+    FamilyCase c{"incremental_" + config.model_type, config, {}, DType::F32, ""};
+    const TinyCheckpoint tiny = testing::make_tiny_checkpoint(c.config, c.options);
+    const std::string path = write_model(c, tiny);
+    Expected<std::shared_ptr<const TransformerModel>> model = load_model(path);
+    ASSERT_TRUE(model.ok()) << model.error().message;
+    Scenario typed;
+    typed.source = "the cat sa";
+    Expected<Trace> before = model.value()->run(typed);
+    ASSERT_TRUE(before.ok()) << before.error().message;
+    ASSERT_NE(before->model_state, nullptr);
+    for (const char* more : {"the cat sat", "the cat sat on the mat", "the dog"}) {
+      typed.source = more;
+      Expected<Trace> after = model.value()->run_after(typed, before.value());
+      Expected<Trace> full = model.value()->run(typed);
+      ASSERT_TRUE(after.ok() && full.ok());
+      ASSERT_EQ(after->blocks.size(), full->blocks.size());
+      ASSERT_EQ(after->source_tokens.size(), full->source_tokens.size());
+      for (std::size_t b = 0; b < full->blocks.size(); ++b) {
+        for (int h = 0; h < full->blocks[b].heads(); ++h) {
+          const Matrix& got = after->blocks[b].head[h].weights;
+          const Matrix& want = full->blocks[b].head[h].weights;
+          ASSERT_EQ(got.rows(), want.rows());
+          EXPECT_LT((got - want).cwiseAbs().maxCoeff(), 1e-5f)
+              << config.model_type << " \"" << more << "\" block " << b << " head " << h;
+          EXPECT_TRUE((after->blocks[b].head[h].scores.array().isInf() ==
+                       full->blocks[b].head[h].scores.array().isInf())
+                          .all());
+        }
+      }
+      before = std::move(after);
+    }
+    fs::remove_all(fs::path(path).has_extension() ? fs::path(path).parent_path() : fs::path(path));
+  }
+}
 
 }  // namespace
 }  // namespace attn

@@ -45,6 +45,12 @@ struct AttentionBlock {
   int n_k() const { return head.empty() ? 0 : static_cast<int>(head.front().weights.cols()); }
 };
 
+/// What a model keeps of a run to make the next one cheaper (a decoder's keys and values);
+/// opaque to everything else.
+struct ModelState {
+  virtual ~ModelState() = default;
+};
+
 /// What a person needs to know about the model that made a trace (the model card).
 struct ModelInfo {
   Family family = Family::Toy;
@@ -64,8 +70,9 @@ struct ModelInfo {
 };
 
 /// One run of a model: its input, its tokens and every attention block's weights, for views
-/// and exporters to read. Memory: 2 · Σ_blocks h_b · n_q,b · n_k,b floats (scores and weights)
-/// plus the tokens; the full intermediates of a block come from explain_block() on request.
+/// and exporters to read. Memory: 2 · Σ_blocks h_b · n_q,b · n_k,b floats (scores and weights),
+/// plus for a decoder its keys and values, 2 · layers · n · kv_heads · d_head floats, plus the
+/// tokens; the full intermediates of a block come from explain_block() on request.
 struct Trace {
   Scenario scenario;
   ModelInfo model;
@@ -75,6 +82,8 @@ struct Trace {
   /// The model that made this trace, so a view can ask for a block's intermediates; null when
   /// the model was not owned by a shared_ptr.
   std::shared_ptr<const AttentionModel> made_by;
+  /// The model's own state after this run (null for the toy model and encoders).
+  std::shared_ptr<const ModelState> model_state;
 
   const std::vector<Token>& tokens(Sequence sequence) const {
     return sequence == Sequence::Target ? target_tokens : source_tokens;
