@@ -26,7 +26,10 @@ enum class BlockKind { Self, Cross };
 
 /// One head's result: n_q query tokens × n_k key tokens.
 struct HeadWeights {
-  Matrix scores;   ///< n_q × n_k before softmax: scaled, masked (−∞ = hidden)
+  /// n_q × n_k before softmax: scaled, masked (−∞ = hidden). The toy model keeps them here;
+  /// a real checkpoint leaves this empty (half the memory, and typing stays within a frame)
+  /// and gives them with the rest of a block's intermediates (explain_block).
+  Matrix scores;
   Matrix weights;  ///< n_q × n_k, softmax of scores; rows sum to 1, or are 0 if fully hidden
 };
 
@@ -70,7 +73,8 @@ struct ModelInfo {
 };
 
 /// One run of a model: its input, its tokens and every attention block's weights, for views
-/// and exporters to read. Memory: 2 · Σ_blocks h_b · n_q,b · n_k,b floats (scores and weights),
+/// and exporters to read. Memory: Σ_blocks h_b · n_q,b · n_k,b floats of weights (twice that
+/// for the toy model, which keeps its scores too),
 /// plus for a decoder its keys and values, 2 · layers · n · kv_heads · d_head floats, plus the
 /// tokens; the full intermediates of a block come from explain_block() on request.
 struct Trace {

@@ -142,9 +142,9 @@ Matrix LlamaModel::forward(const std::vector<Token>& tokens, ForwardCapture& cap
       apply_rotary(head, start, config_.rope_theta, pairs_);
       k.middleCols(g * d, d) = head;
     }
-    const Matrix heads = attend_heads(q, capture.keys_for(i, k, false),
-                                      capture.keys_for(i, v, true), H, KV, true, block_name(i), i,
-                                      capture);
+    const Matrix heads =
+        attend_heads(q, capture.keys_for(i, k, false), capture.keys_for(i, v, true), H, KV, true,
+                     block_name(i), i, capture);
     const Matrix attended = linear_out_in(heads, l.wo, l.bo);
     if (explaining) {
       capture.detail.x_query = a;

@@ -125,25 +125,24 @@ Expected<Trace> TransformerModel::run_after(const Scenario& scenario, const Trac
   forward(trace.source_tokens, capture);
 
   // Each block: the previous run's first `shared` rows (their new columns are hidden by the
-  // causal mask), then the rows computed now.
+  // causal mask), then the rows computed now. Copying is most of an incremental run's time:
+  // the heads are spread over the cores.
   const int fresh = n - shared;
+  std::vector<std::pair<int, int>> heads;
   for (std::size_t b = 0; b < capture.blocks.size(); ++b) {
-    AttentionBlock& block = capture.blocks[b];
-    const AttentionBlock& old = previous.blocks[b];
-    for (std::size_t h = 0; h < block.head.size(); ++h) {
-      HeadWeights whole;
-      whole.weights.resize(n, n);
-      whole.scores.resize(n, n);
-      whole.weights.topLeftCorner(shared, shared) =
-          old.head[h].weights.topLeftCorner(shared, shared);
-      whole.weights.topRightCorner(shared, fresh).setZero();
-      whole.weights.bottomRows(fresh) = block.head[h].weights;
-      whole.scores.topLeftCorner(shared, shared) = old.head[h].scores.topLeftCorner(shared, shared);
-      whole.scores.topRightCorner(shared, fresh).setConstant(
-          -std::numeric_limits<float>::infinity());
-      whole.scores.bottomRows(fresh) = block.head[h].scores;
-      block.head[h] = std::move(whole);
-    }
+    for (int h = 0; h < capture.blocks[b].heads(); ++h) heads.emplace_back(int(b), h);
+  }
+  const double floats = double(heads.size()) * double(n) * double(n);
+#pragma omp parallel for schedule(static) if (floats >= 4e6)
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    const auto [b, h] = heads[i];
+    HeadWeights& head = capture.blocks[b].head[h];
+    const Matrix& old = previous.blocks[b].head[h].weights;
+    Matrix whole(n, n);
+    whole.topLeftCorner(shared, shared) = old.topLeftCorner(shared, shared);
+    whole.topRightCorner(shared, fresh).setZero();
+    whole.bottomRows(fresh) = head.weights;
+    head.weights = std::move(whole);
   }
   trace.blocks = std::move(capture.blocks);
   trace.made_by = self();
@@ -198,7 +197,6 @@ Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, 
     block.head.resize(heads);
     for (int h = 0; h < heads; ++h) {
       // The explained layer keeps its own copies in the detail; the others give theirs away.
-      block.head[h].scores = explaining ? head[h].scores : std::move(head[h].scores);
       block.head[h].weights = explaining ? head[h].weights : std::move(head[h].weights);
       block.kv_head.push_back(h / group);
     }
