@@ -805,5 +805,13 @@
         <source>Only counts that divide d_model (%1) are offered; d_k = %2.</source>
         <translation>只提供能整除 d_model（%1）的头数；d_k = %2。</translation>
     </message>
+    <message>
+        <source>Sentence B (optional)</source>
+        <translation>句子 B（可选）</translation>
+    </message>
+    <message>
+        <source>%1 has its own heads, widths, positions and masks: these settings belong to the toy model.</source>
+        <translation>%1 有自己的注意力头、宽度、位置编码和掩码：这些设置只属于玩具模型。</translation>
+    </message>
 </context>
 </TS>

@@ -9,6 +9,15 @@
 namespace attn {
 namespace {
 
+// A toy token: its text and byte span (the other members keep their defaults).
+Token token(const char* text, std::size_t begin, std::size_t end) {
+  Token t;
+  t.text = text;
+  t.begin = begin;
+  t.end = end;
+  return t;
+}
+
 // Pinned so that any change to the generator, the stream naming or the scaling is caught:
 // these numbers are what every machine must produce for seed 0.
 TEST(Embedder, GoldenValuesForCat) {
@@ -41,7 +50,7 @@ TEST(Embedder, IsAPureFunctionOfTextSeedAndWidth) {
 }
 
 TEST(Embedder, SameTokenSameRowWithoutPositions) {
-  const std::vector<Token> tokens{{"a", 0, 1}, {"b", 2, 3}, {"a", 4, 5}};
+  const std::vector<Token> tokens{token("a", 0, 1), token("b", 2, 3), token("a", 4, 5)};
   const Matrix x = embed_tokens(tokens, 0, 8, false);
   EXPECT_EQ(x.rows(), 3);
   EXPECT_EQ(x.cols(), 8);
@@ -50,7 +59,7 @@ TEST(Embedder, SameTokenSameRowWithoutPositions) {
 }
 
 TEST(Embedder, PositionsAreAddedAndDistinguishRepeats) {
-  const std::vector<Token> tokens{{"a", 0, 1}, {"b", 2, 3}, {"a", 4, 5}};
+  const std::vector<Token> tokens{token("a", 0, 1), token("b", 2, 3), token("a", 4, 5)};
   const Matrix plain = embed_tokens(tokens, 0, 8, false);
   const Matrix with_positions = embed_tokens(tokens, 0, 8, true);
   EXPECT_MATRIX_NEAR(with_positions - plain, positional_encoding(3, 8), 1e-6);
@@ -79,14 +88,15 @@ namespace {
 
 TEST(EmbeddingCache, GivesExactlyWhatEmbedTokensGives) {
   EmbeddingCache cache;
-  const std::vector<Token> first{{"the", 0, 3}, {"cat", 4, 7}, {"the", 8, 11}};
-  const std::vector<Token> second{{"cat", 0, 3}, {"sat", 4, 7}};
+  const std::vector<Token> first{token("the", 0, 3), token("cat", 4, 7), token("the", 8, 11)};
+  const std::vector<Token> second{token("cat", 0, 3), token("sat", 4, 7)};
   for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
     EXPECT_EQ(cache.embed(first, 0, 16, true), embed_tokens(first, 0, 16, true));
     EXPECT_EQ(cache.embed(second, 0, 16, false), embed_tokens(second, 0, 16, false));
   }
   // A longer sentence grows the cached positional-encoding table.
-  const std::vector<Token> longer{{"a", 0, 1}, {"b", 2, 3}, {"c", 4, 5}, {"d", 6, 7}, {"e", 8, 9}};
+  const std::vector<Token> longer{token("a", 0, 1), token("b", 2, 3), token("c", 4, 5),
+                                  token("d", 6, 7), token("e", 8, 9)};
   EXPECT_EQ(cache.embed(longer, 0, 16, true), embed_tokens(longer, 0, 16, true));
   EXPECT_EQ(cache.embed(first, 0, 16, true), embed_tokens(first, 0, 16, true));
   // Another seed or width must not reuse the old vectors.

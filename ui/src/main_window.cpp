@@ -250,7 +250,10 @@ void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenari
 void MainWindow::useModel(std::shared_ptr<const attn::AttentionModel> model) {
   if (!model) return;
   engine_->setModel(std::move(model));
-  setWindowTitle(tr("attnviz — %1").arg(QString::fromStdString(engine_->model()->info().name)));
+  const attn::ModelInfo info = engine_->model()->info();
+  const QString name = QString::fromStdString(info.name);
+  setWindowTitle(tr("attnviz — %1").arg(name));
+  settings_panel_->setRealModel(name, info.family == attn::Family::Bert);
   onScenarioChanged();
 }
 

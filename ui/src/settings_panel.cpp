@@ -163,15 +163,34 @@ void SettingsPanel::refillHeads(int preferred) {
   updateEnabledStates();
 }
 
+void SettingsPanel::setRealModel(const QString& model_name, bool takes_sentence_b) {
+  real_model_ = model_name;
+  takes_sentence_b_ = takes_sentence_b;
+  target_->setPlaceholderText(takes_sentence_b ? tr("Sentence B (optional)")
+                                               : tr("The other sentence, for cross attention"));
+  updateEnabledStates();
+}
+
 void SettingsPanel::updateEnabledStates() {
   const attn::Mode mode = current<attn::Mode>(mode_);
-  target_->setEnabled(mode == attn::Mode::Cross);
-  heads_->setEnabled(mode != attn::Mode::Self);
+  const bool toy = real_model_.isEmpty();
+  target_->setEnabled(toy ? mode == attn::Mode::Cross : takes_sentence_b_);
+  heads_->setEnabled(toy && mode != attn::Mode::Self);
+  for (QWidget* toy_only : std::initializer_list<QWidget*>{mode_, d_model_, seed_, score_, mask_,
+                                                           temperature_, positions_}) {
+    toy_only->setEnabled(toy);
+  }
   updateHeadsHint();
 }
 
 // Derived from the controls each time, so it never describes an earlier state.
 void SettingsPanel::updateHeadsHint() {
+  if (!real_model_.isEmpty()) {
+    heads_hint_->setText(tr("%1 has its own heads, widths, positions and masks: these settings "
+                            "belong to the toy model.")
+                             .arg(real_model_));
+    return;
+  }
   const int d_model = d_model_->value();
   const int heads = std::max(1, heads_->currentData().toInt());
   if (current<attn::Mode>(mode_) == attn::Mode::Self) {

@@ -34,6 +34,12 @@ class SettingsPanel : public QWidget {
   /// The message shown for `field`, empty when none.
   QString errorText(attn::InputField field) const;
 
+  /// A real checkpoint computes instead of the toy model (`model_name` empty: the toy model
+  /// again). Its heads, widths and masks are its own, so the toy settings are disabled with a
+  /// note saying why; the target is BERT's optional sentence B.
+  void setRealModel(const QString& model_name, bool takes_sentence_b);
+  bool realModel() const { return !real_model_.isEmpty(); }
+
   /// Head counts offered for this d_model: its divisors up to 64.
   static QList<int> headChoices(int d_model);
 
@@ -55,6 +61,8 @@ class SettingsPanel : public QWidget {
   void refillHeads(int preferred);
   void updateEnabledStates();
   void updateHeadsHint();
+  QString real_model_;
+  bool takes_sentence_b_ = false;
   void emitChanged();
   QLabel* addErrorLabel(attn::InputField field);
 
