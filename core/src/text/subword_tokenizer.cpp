@@ -15,8 +15,9 @@ Token SubwordTokenizer::special_token(int id, std::size_t at) const {
   Token token;
   token.id = id;
   token.piece = piece(id);
+  // Trimmed as every label: llama2.c's tokenizer.bin stores BOS as "\n<s>\n", shown "<s>".
   token.text = token.piece.empty() ? std::string("<") + std::to_string(id) + ">"
-                                   : subword::to_valid_utf8(token.piece);
+                                   : subword::display_label(subword::to_valid_utf8(token.piece));
   token.begin = token.end = at;
   token.word = -1;
   token.special = true;
