@@ -3,6 +3,7 @@
 // message names the path and the problem; nothing crashes and nothing half-loaded is returned.
 // Then what loads despite a flaw (NaN weights, an unused tensor) and the refusals of run().
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -31,7 +32,8 @@ constexpr int kVocab = 300;
 class Scratch {
  public:
   explicit Scratch(const std::string& name)
-      : path_(fs::temp_directory_path() / ("attnviz-loader-" + name)) {
+      : path_(fs::temp_directory_path() /
+              ("attnviz-loader-" + name + "-" + std::to_string(::getpid()))) {
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
