@@ -43,7 +43,7 @@ class FieldReader {
       return low;
     }
     if (*value < low || *value > high) {
-      fail(std::string(key) + " = " + std::to_string(*value) + " must be between " +
+      fail(std::string(key) + " = " + detail::describe(*it) + " must be between " +
            std::to_string(low) + " and " + std::to_string(high));
       return low;
     }

@@ -15,9 +15,12 @@ Token SubwordTokenizer::special_token(int id, std::size_t at) const {
   Token token;
   token.id = id;
   token.piece = piece(id);
-  // Trimmed as every label: llama2.c's tokenizer.bin stores BOS as "\n<s>\n", shown "<s>".
   token.text = token.piece.empty() ? std::string("<") + std::to_string(id) + ">"
-                                   : subword::display_label(subword::to_valid_utf8(token.piece));
+                                   : subword::to_valid_utf8(token.piece);
+  // llama2.c's BOS is "\n<s>\n": a label shows "<s>".
+  const std::size_t first = token.text.find_first_not_of(" \t\r\n");
+  const std::size_t last = token.text.find_last_not_of(" \t\r\n");
+  if (first != std::string::npos) token.text = token.text.substr(first, last - first + 1);
   token.begin = token.end = at;
   token.word = -1;
   token.special = true;
