@@ -395,9 +395,14 @@ TEST(ModelLoader, AShardedCheckpointEqualsTheUnshardedOne) {
   ASSERT_EQ(ta->blocks.size(), tb->blocks.size());
   for (std::size_t k = 0; k < ta->blocks.size(); ++k) {
     ASSERT_EQ(ta->blocks[k].heads(), tb->blocks[k].heads());
+    // Scores come with a block's intermediates, on request.
+    Expected<BlockDetail> da = a.value()->explain(ta.value(), static_cast<int>(k));
+    Expected<BlockDetail> db = b.value()->explain(tb.value(), static_cast<int>(k));
+    ASSERT_TRUE(da.ok() && db.ok());
     for (int h = 0; h < ta->blocks[k].heads(); ++h) {
       EXPECT_TRUE(ta->blocks[k].head[h].weights == tb->blocks[k].head[h].weights) << k << " " << h;
-      EXPECT_TRUE(ta->blocks[k].head[h].scores == tb->blocks[k].head[h].scores) << k << " " << h;
+      EXPECT_TRUE(da->head[h].scores == db->head[h].scores) << k << " " << h;
+      EXPECT_TRUE(da->head[h].q == db->head[h].q) << k << " " << h;
     }
   }
   std::vector<int> ids;
