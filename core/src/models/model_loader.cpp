@@ -58,6 +58,8 @@ ModelInfo card_for(const ModelConfig& config, const std::string& path,
   info.max_tokens = config.max_positions;
   info.dtype = std::string(to_string(tensors.main_dtype()));
   info.file_bytes = tensors.bytes_on_disk();
+  // What the config asks for that attnviz does not compute: the card says so.
+  for (const std::string& sentence : config.unsupported) info.warnings.push_back(sentence);
   return info;
 }
 
