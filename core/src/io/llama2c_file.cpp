@@ -141,6 +141,8 @@ std::string describe(const Llama2cHeader& h) {
 
 Expected<Llama2cHeader> parse_llama2c_header(const unsigned char* bytes, std::uint64_t file_size) {
   const auto fail = [](const std::string& problem) { return Error{InputField::Model, problem}; };
+  // A header no export writes: most likely some other file (text, JSON, a PyTorch .bin).
+  const std::string not_llama2c = " (not a llama2.c checkpoint?)";
   if (bytes == nullptr || file_size < kHeaderBytes) {
     return fail("too short for a llama2.c checkpoint (" + std::to_string(file_size) +
                 " bytes; the header alone is 28)");
@@ -160,8 +162,7 @@ Expected<Llama2cHeader> parse_llama2c_header(const unsigned char* bytes, std::ui
         i == 5 ? (values[i] == 0 || values[i] == std::numeric_limits<int>::min()) : values[i] <= 0;
     if (bad) {
       return fail(std::string(names[i]) + " = " + std::to_string(values[i]) +
-                  (i == 5 ? " is not a vocabulary size" : " must be positive") +
-                  " (not a llama2.c checkpoint?)");
+                  (i == 5 ? " is not a vocabulary size" : " must be positive") + not_llama2c);
     }
   }
   Llama2cHeader h;
@@ -175,19 +176,20 @@ Expected<Llama2cHeader> parse_llama2c_header(const unsigned char* bytes, std::ui
   h.seq_len = values[6];
   if (h.dim % h.n_heads != 0) {
     return fail("n_heads = " + std::to_string(h.n_heads) +
-                " does not divide dim = " + std::to_string(h.dim));
+                " does not divide dim = " + std::to_string(h.dim) + not_llama2c);
   }
   if (h.n_kv_heads > h.n_heads || h.n_heads % h.n_kv_heads != 0) {
     return fail("n_kv_heads = " + std::to_string(h.n_kv_heads) +
-                " does not divide n_heads = " + std::to_string(h.n_heads));
+                " does not divide n_heads = " + std::to_string(h.n_heads) + not_llama2c);
   }
   if (h.head_size() % 2 != 0) {
     return fail("the head size dim / n_heads = " + std::to_string(h.head_size()) +
-                " is odd; RoPE rotates pairs of dimensions");
+                " is odd; RoPE rotates pairs of dimensions" + not_llama2c);
   }
   std::uint64_t expected = 0;
   if (!expected_file_size(h, &expected)) {
-    return fail("the header (" + describe(h) + ") implies more weights than 64 bits can count");
+    return fail("the header (" + describe(h) + ") implies more weights than 64 bits can count" +
+                not_llama2c);
   }
   if (expected != file_size) {
     return fail("the header (" + describe(h) + ") implies " + std::to_string(expected) +
