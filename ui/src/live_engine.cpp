@@ -29,7 +29,9 @@ void LiveEngine::request(const attn::Scenario& scenario) {
 }
 
 void LiveEngine::setModel(std::shared_ptr<const attn::AttentionModel> model) {
-  if (model) model_ = std::move(model);
+  if (!model) return;
+  model_ = std::move(model);
+  last_trace_.reset();  // made by the other model: nothing to reuse
 }
 
 double LiveEngine::workFor(const attn::Scenario& scenario) const {
@@ -58,10 +60,12 @@ double LiveEngine::estimatedWork(const attn::Scenario& scenario) {
 }
 
 LiveEngine::Outcome LiveEngine::compute(const attn::AttentionModel& model,
-                                        const attn::Scenario& scenario) {
+                                        const attn::Scenario& scenario,
+                                        const std::shared_ptr<const attn::Trace>& previous) {
   QElapsedTimer clock;
   clock.start();
-  attn::Expected<attn::Trace> result = model.run(scenario);
+  attn::Expected<attn::Trace> result =
+      previous ? model.run_after(scenario, *previous) : model.run(scenario);
   Outcome outcome;
   if (result.ok())
     outcome.trace = std::make_shared<const attn::Trace>(std::move(result).value());
@@ -76,21 +80,24 @@ void LiveEngine::startPending() {
   attn::Scenario scenario = std::move(*pending_);
   pending_.reset();
   if (workFor(scenario) <= inline_work_limit_) {
-    deliver(compute(*model_, scenario));
+    deliver(compute(*model_, scenario, last_trace_));
     return;
   }
   worker_running_ = true;
-  // The worker keeps its own reference: the model may be replaced while it runs.
-  worker_.setFuture(
-      QtConcurrent::run([model = model_, scenario] { return compute(*model, scenario); }));
+  // The worker keeps its own references: the model may be replaced while it runs.
+  worker_.setFuture(QtConcurrent::run([model = model_, scenario, previous = last_trace_] {
+    return compute(*model, scenario, previous);
+  }));
 }
 
 void LiveEngine::deliver(Outcome outcome) {
   last_run_ms_ = outcome.milliseconds;
-  if (outcome.trace)
+  if (outcome.trace) {
+    last_trace_ = outcome.trace;
     emit finished(std::move(outcome.trace));
-  else
+  } else {
     emit failed(outcome.error);
+  }
 }
 
 }  // namespace attn::ui

@@ -26,7 +26,10 @@ enum class BlockKind { Self, Cross };
 
 /// One head's result: n_q query tokens × n_k key tokens.
 struct HeadWeights {
-  Matrix scores;   ///< n_q × n_k before softmax: scaled, masked (−∞ = hidden)
+  /// n_q × n_k before softmax: scaled, masked (−∞ = hidden). The toy model keeps them here;
+  /// a real checkpoint leaves this empty (half the memory, and typing stays within a frame)
+  /// and gives them with the rest of a block's intermediates (explain_block).
+  Matrix scores;
   Matrix weights;  ///< n_q × n_k, softmax of scores; rows sum to 1, or are 0 if fully hidden
 };
 
@@ -43,6 +46,12 @@ struct AttentionBlock {
   int heads() const { return static_cast<int>(head.size()); }
   int n_q() const { return head.empty() ? 0 : static_cast<int>(head.front().weights.rows()); }
   int n_k() const { return head.empty() ? 0 : static_cast<int>(head.front().weights.cols()); }
+};
+
+/// What a model keeps of a run to make the next one cheaper (a decoder's keys and values);
+/// opaque to everything else.
+struct ModelState {
+  virtual ~ModelState() = default;
 };
 
 /// What a person needs to know about the model that made a trace (the model card).
@@ -64,8 +73,10 @@ struct ModelInfo {
 };
 
 /// One run of a model: its input, its tokens and every attention block's weights, for views
-/// and exporters to read. Memory: 2 · Σ_blocks h_b · n_q,b · n_k,b floats (scores and weights)
-/// plus the tokens; the full intermediates of a block come from explain_block() on request.
+/// and exporters to read. Memory: Σ_blocks h_b · n_q,b · n_k,b floats of weights (twice that
+/// for the toy model, which keeps its scores too),
+/// plus for a decoder its keys and values, 2 · layers · n · kv_heads · d_head floats, plus the
+/// tokens; the full intermediates of a block come from explain_block() on request.
 struct Trace {
   Scenario scenario;
   ModelInfo model;
@@ -75,6 +86,8 @@ struct Trace {
   /// The model that made this trace, so a view can ask for a block's intermediates; null when
   /// the model was not owned by a shared_ptr.
   std::shared_ptr<const AttentionModel> made_by;
+  /// The model's own state after this run (null for the toy model and encoders).
+  std::shared_ptr<const ModelState> model_state;
 
   const std::vector<Token>& tokens(Sequence sequence) const {
     return sequence == Sequence::Target ? target_tokens : source_tokens;

@@ -12,7 +12,7 @@ HeadDetail attend_head(const MatrixRef& q, const MatrixRef& k, const MatrixRef& 
   head.v = v;
   head.scores = compute_scores(settings.score, q, k, params);
   if (settings.temperature != 1.0f) head.scores /= settings.temperature;
-  if (settings.mask != nullptr) apply_mask(head.scores, *settings.mask);
+  if (settings.mask != nullptr) apply_mask(head.scores, *settings.mask, settings.causal_offset);
   head.weights = softmax_rows(head.scores);
   head.output.noalias() = head.weights * v;
   return head;

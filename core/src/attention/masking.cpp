@@ -30,7 +30,7 @@ std::string check_mask(const MaskSpec& mask, int n_q, int n_k) {
   return "unknown mask kind";
 }
 
-void apply_mask(Matrix& scores, const MaskSpec& mask) {
+void apply_mask(Matrix& scores, const MaskSpec& mask, int causal_offset) {
   constexpr float kHidden = -std::numeric_limits<float>::infinity();
   const Eigen::Index n_q = scores.rows();
   const Eigen::Index n_k = scores.cols();
@@ -39,7 +39,7 @@ void apply_mask(Matrix& scores, const MaskSpec& mask) {
       return;
     case MaskKind::Causal:
       for (Eigen::Index i = 0; i < n_q; ++i) {
-        const Eigen::Index first_hidden = std::min(i + 1, n_k);
+        const Eigen::Index first_hidden = std::min(i + 1 + causal_offset, n_k);
         scores.row(i).tail(n_k - first_hidden).setConstant(kHidden);
       }
       return;

@@ -47,17 +47,19 @@ Expected<std::shared_ptr<const Gpt2Model>> Gpt2Model::load(
 
 Matrix Gpt2Model::forward(const std::vector<Token>& tokens, ForwardCapture& capture) const {
   const int n = static_cast<int>(tokens.size());
+  const int start = capture.start;  // rows before it come from capture.past
   const int D = config_.d_model;
-  Matrix x(n, D);
-  for (int t = 0; t < n; ++t) x.row(t) = wte_.row(tokens[t].id) + wpe_.row(t);
+  Matrix x(n - start, D);
+  for (int t = start; t < n; ++t) x.row(t - start) = wte_.row(tokens[t].id) + wpe_.row(t);
 
   for (int i = 0; i < config_.n_layers; ++i) {
     const Layer& l = layers_[i];
     const Matrix a = layer_norm(x, l.ln_1_w, l.ln_1_b, config_.norm_eps);
     const Matrix qkv = linear_in_out(a, l.c_attn_w, l.c_attn_b);  // n × 3D: q | k | v
-    const Matrix heads =
-        attend_heads(qkv.leftCols(D), qkv.middleCols(D, D), qkv.rightCols(D), config_.n_heads,
-                     config_.n_heads, true, "h." + std::to_string(i) + ".attn", i, capture);
+    const Matrix k = capture.keys_for(i, qkv.middleCols(D, D), false);
+    const Matrix v = capture.keys_for(i, qkv.rightCols(D), true);
+    const Matrix heads = attend_heads(qkv.leftCols(D), k, v, config_.n_heads, config_.n_heads, true,
+                                      "h." + std::to_string(i) + ".attn", i, capture);
     const Matrix attended = linear_in_out(heads, l.c_proj_w, l.c_proj_b);
     if (capture.explain_layer == i) {
       capture.detail.x_query = a;

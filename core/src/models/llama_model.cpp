@@ -109,11 +109,12 @@ Expected<std::vector<Token>> LlamaModel::model_tokens(const Scenario& scenario) 
 
 Matrix LlamaModel::forward(const std::vector<Token>& tokens, ForwardCapture& capture) const {
   const int n = static_cast<int>(tokens.size());
+  const int start = capture.start;  // rows before it come from capture.past
   const int D = config_.d_model, H = config_.n_heads, KV = config_.n_kv_heads;
   const int d = config_.head_dim;
   const float eps = config_.norm_eps;
-  Matrix x(n, D);
-  for (int t = 0; t < n; ++t) x.row(t) = embed_.row(tokens[t].id);
+  Matrix x(n - start, D);
+  for (int t = start; t < n; ++t) x.row(t - start) = embed_.row(tokens[t].id);
 
   for (int i = 0; i < config_.n_layers; ++i) {
     const Layer& l = layers_[i];
@@ -133,15 +134,17 @@ Matrix LlamaModel::forward(const std::vector<Token>& tokens, ForwardCapture& cap
     }
     for (int h = 0; h < H; ++h) {
       Matrix head = q.middleCols(h * d, d);
-      apply_rotary(head, 0, config_.rope_theta, pairs_);
+      apply_rotary(head, start, config_.rope_theta, pairs_);
       q.middleCols(h * d, d) = head;
     }
     for (int g = 0; g < KV; ++g) {
       Matrix head = k.middleCols(g * d, d);
-      apply_rotary(head, 0, config_.rope_theta, pairs_);
+      apply_rotary(head, start, config_.rope_theta, pairs_);
       k.middleCols(g * d, d) = head;
     }
-    const Matrix heads = attend_heads(q, k, v, H, KV, true, block_name(i), i, capture);
+    const Matrix heads =
+        attend_heads(q, capture.keys_for(i, k, false), capture.keys_for(i, v, true), H, KV, true,
+                     block_name(i), i, capture);
     const Matrix attended = linear_out_in(heads, l.wo, l.bo);
     if (explaining) {
       capture.detail.x_query = a;

@@ -1,5 +1,7 @@
 #include "attn/models/transformer_model.h"
 
+#include <limits>
+
 #include "attn/attention/head_attention.h"
 #include "attn/text/utf8.h"
 
@@ -58,6 +60,18 @@ Expected<std::vector<int>> TransformerModel::generate_greedy(std::vector<int> pr
   return prompt;
 }
 
+Matrix ForwardCapture::keys_for(int layer, const MatrixRef& fresh, bool values) {
+  Matrix all(start + fresh.rows(), fresh.cols());
+  if (start > 0) all.topRows(start) = (values ? past->v : past->k).at(layer).topRows(start);
+  all.bottomRows(fresh.rows()) = fresh;
+  if (present != nullptr) {
+    std::vector<Matrix>& kept = values ? present->v : present->k;
+    if (static_cast<int>(kept.size()) <= layer) kept.resize(layer + 1);
+    kept[layer] = all;
+  }
+  return all;
+}
+
 Expected<Trace> TransformerModel::run(const Scenario& scenario) const {
   Expected<std::vector<Token>> tokens = model_tokens(scenario);
   if (!tokens) return tokens.error();
@@ -69,9 +83,70 @@ Expected<Trace> TransformerModel::run(const Scenario& scenario) const {
   trace.model = info_;
   trace.source_tokens = std::move(tokens).value();
   ForwardCapture capture;
+  auto state = std::make_shared<KeyValueState>();
+  if (causal()) capture.present = state.get();
   forward(trace.source_tokens, capture);
   trace.blocks = std::move(capture.blocks);
   trace.made_by = self();
+  if (causal()) trace.model_state = std::move(state);
+  return trace;
+}
+
+Expected<Trace> TransformerModel::run_after(const Scenario& scenario, const Trace& previous) const {
+  const auto* past = dynamic_cast<const KeyValueState*>(previous.model_state.get());
+  if (!causal() || past == nullptr || previous.made_by.get() != this) return run(scenario);
+  Expected<std::vector<Token>> tokens = model_tokens(scenario);
+  if (!tokens) return tokens.error();
+  if (std::optional<Error> problem = check_tokens(tokens.value(), InputField::Source)) {
+    return *problem;
+  }
+  // Rows of tokens both runs share at the start are unchanged under a causal mask.
+  const std::vector<Token>& before = previous.source_tokens;
+  const int n = static_cast<int>(tokens->size());
+  int shared = 0;
+  while (shared < n && shared < static_cast<int>(before.size()) &&
+         before[shared].id == (*tokens)[shared].id) {
+    ++shared;
+  }
+  shared = std::min(shared, n - 1);  // at least one row is computed
+  if (shared == 0 || static_cast<int>(previous.blocks.size()) != config_.n_layers) {
+    return run(scenario);
+  }
+
+  Trace trace;
+  trace.scenario = scenario;
+  trace.model = info_;
+  trace.source_tokens = std::move(tokens).value();
+  auto state = std::make_shared<KeyValueState>();
+  ForwardCapture capture;
+  capture.start = shared;
+  capture.past = past;
+  capture.present = state.get();
+  forward(trace.source_tokens, capture);
+
+  // Each block: the previous run's first `shared` rows (their new columns are hidden by the
+  // causal mask), then the rows computed now. Copying is most of an incremental run's time:
+  // the heads are spread over the cores.
+  const int fresh = n - shared;
+  std::vector<std::pair<int, int>> heads;
+  for (std::size_t b = 0; b < capture.blocks.size(); ++b) {
+    for (int h = 0; h < capture.blocks[b].heads(); ++h) heads.emplace_back(int(b), h);
+  }
+  const double floats = double(heads.size()) * double(n) * double(n);
+#pragma omp parallel for schedule(static) if (floats >= 4e6)
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    const auto [b, h] = heads[i];
+    HeadWeights& head = capture.blocks[b].head[h];
+    const Matrix& old = previous.blocks[b].head[h].weights;
+    Matrix whole(n, n);
+    whole.topLeftCorner(shared, shared) = old.topLeftCorner(shared, shared);
+    whole.topRightCorner(shared, fresh).setZero();
+    whole.bottomRows(fresh) = head.weights;
+    head.weights = std::move(whole);
+  }
+  trace.blocks = std::move(capture.blocks);
+  trace.made_by = self();
+  trace.model_state = std::move(state);
   return trace;
 }
 
@@ -98,6 +173,7 @@ Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, 
   HeadSettings settings;
   settings.score = ScoreFunction::ScaledDot;
   settings.mask = causal ? &mask : nullptr;
+  settings.causal_offset = capture.start;
   const ScoreParameters none;
 
   std::vector<HeadDetail> head(heads);
@@ -121,7 +197,6 @@ Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, 
     block.head.resize(heads);
     for (int h = 0; h < heads; ++h) {
       // The explained layer keeps its own copies in the detail; the others give theirs away.
-      block.head[h].scores = explaining ? head[h].scores : std::move(head[h].scores);
       block.head[h].weights = explaining ? head[h].weights : std::move(head[h].weights);
       block.kv_head.push_back(h / group);
     }

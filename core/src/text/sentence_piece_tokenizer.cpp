@@ -57,7 +57,7 @@ Expected<std::vector<Token>> SentencePieceTokenizer::encode(std::string_view tex
   for (const auto& p : encoded.pieces()) {
     Token token;
     token.id = static_cast<int>(p.id());
-    token.piece = p.piece();
+    token.piece = processor_->IdToPiece(token.id);  // p.piece() is the surface for <unk>
     token.begin = std::min<std::size_t>(p.begin(), text.size());
     token.end = std::min<std::size_t>(std::max(p.end(), p.begin()), text.size());
     const int byte = processor_->IsByte(token.id) ? byte_piece_value(token.piece) : -1;

@@ -49,7 +49,10 @@ class LiveEngine : public QObject {
   };
   void startPending();
   void deliver(Outcome outcome);
-  static Outcome compute(const attn::AttentionModel& model, const attn::Scenario& scenario);
+  /// Runs `scenario` on `model`, reusing `previous` (the last trace shown, may be null) where
+  /// the model can (a decoder computes only the tokens typed since).
+  static Outcome compute(const attn::AttentionModel& model, const attn::Scenario& scenario,
+                         const std::shared_ptr<const attn::Trace>& previous);
   /// estimatedWork for the toy model; for a checkpoint, about 2 multiply-adds per parameter
   /// and token.
   double workFor(const attn::Scenario& scenario) const;
@@ -62,6 +65,7 @@ class LiveEngine : public QObject {
   bool worker_running_ = false;
   double inline_work_limit_ = 4e6;  // about 1 ms of engine time on one core
   double last_run_ms_ = 0;
+  std::shared_ptr<const attn::Trace> last_trace_;  // the newest trace delivered
 };
 
 }  // namespace attn::ui

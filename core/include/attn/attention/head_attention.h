@@ -11,6 +11,7 @@ struct HeadSettings {
   ScoreFunction score = ScoreFunction::ScaledDot;
   float temperature = 1.0f;
   const MaskSpec* mask = nullptr;  ///< must fit n_q × n_k (see check_mask); null = no mask
+  int causal_offset = 0;           ///< a causal mask's query rows start at this position
 };
 
 /// One attention head: scores = score(Q, K) / temperature, hidden entries −∞,

@@ -17,6 +17,13 @@ class AttentionModel : public std::enable_shared_from_this<AttentionModel> {
   virtual ~AttentionModel() = default;
   /// A pure function of `scenario`: the same input gives the same Trace. Thread-safe.
   virtual Expected<Trace> run(const Scenario& scenario) const = 0;
+  /// The same as run(scenario), up to float rounding (1e-5), made cheaper by reusing what
+  /// `previous` (an earlier run of this model) computed for the tokens both share at the
+  /// start: as a person types at the end, a decoder computes only the new tokens' rows.
+  virtual Expected<Trace> run_after(const Scenario& scenario, const Trace& previous) const {
+    (void)previous;
+    return run(scenario);
+  }
   /// Every intermediate of block `block` of `trace` (which this model made), computed by the
   /// same code that made its weights. Thread-safe.
   virtual Expected<BlockDetail> explain(const Trace& trace, int block) const = 0;

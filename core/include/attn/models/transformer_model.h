@@ -10,12 +10,28 @@
 
 namespace attn {
 
-/// What one forward pass collects besides the hidden states.
+/// A decoder's keys and values of every layer (after rotary positions), n rows each:
+/// k[layer], v[layer] are n × (kv_heads · d_head).
+struct KeyValueState final : ModelState {
+  std::vector<Matrix> k;
+  std::vector<Matrix> v;
+};
+
+/// What one forward pass reads besides the tokens, and collects besides the hidden states.
 struct ForwardCapture {
   bool keep_weights = true;  ///< fill `blocks` with every layer's scores and weights
   int explain_layer = -1;    ///< fill `detail` for this layer's attention (−1: none)
+  /// Decoders: tokens [0, start) were computed before and their keys and values are in
+  /// `past`; only rows start..n−1 are computed (blocks then hold n − start query rows).
+  int start = 0;
+  const KeyValueState* past = nullptr;
+  KeyValueState* present = nullptr;  ///< when set, receives every layer's keys and values
   std::vector<AttentionBlock> blocks;
   BlockDetail detail;
+
+  /// Keys (or values) of layer `layer` for all tokens: `past` rows [0, start), then `fresh`;
+  /// kept in `present` when it is set.
+  Matrix keys_for(int layer, const MatrixRef& fresh, bool values);
 };
 
 /// The part every real checkpoint family shares: a tokenizer, a config, the model card, and
@@ -25,6 +41,7 @@ struct ForwardCapture {
 class TransformerModel : public AttentionModel {
  public:
   Expected<Trace> run(const Scenario& scenario) const override;
+  Expected<Trace> run_after(const Scenario& scenario, const Trace& previous) const override;
   Expected<BlockDetail> explain(const Trace& trace, int block) const override;
   ModelInfo info() const override { return info_; }
 
@@ -67,9 +84,10 @@ class TransformerModel : public AttentionModel {
 
 /// One attention layer's heads, shared by the families: per head h, scores = Q_h·K_gᵀ/√d_head
 /// (g = h ÷ (H ÷ KV), grouped-query attention), causal mask when asked, softmax, ·V_g.
-/// q: n × (H·d_head), k and v: n × (KV·d_head). Returns the head outputs side by side,
-/// n × (H·d_head). Adds the layer's block (named `name`) to capture.blocks when it keeps
-/// weights, and fills capture.detail's heads when `layer` is the one to explain.
+/// q: m × (H·d_head) for query rows start..start+m−1 (capture.start), k and v:
+/// n × (KV·d_head) for every key. Returns the head outputs side by side, m × (H·d_head).
+/// Adds the layer's block (named `name`) to capture.blocks when it keeps weights, and fills
+/// capture.detail's heads when `layer` is the one to explain.
 Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, int heads,
                     int kv_heads, bool causal, const std::string& name, int layer,
                     ForwardCapture& capture);
