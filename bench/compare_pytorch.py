@@ -4,6 +4,7 @@
     apt-get install -y python3-torch python3-numpy   # Debian 12; this script only, never the app
     /usr/bin/python3 bench/make_gpt2_checkpoint.py /tmp/attnviz-bench-gpt2
     /usr/bin/python3 bench/compare_pytorch.py --model /tmp/attnviz-bench-gpt2 --build build-core
+    (options: --threads N, --rounds R, --repeats K, --tokens 128,512,1024, --pytorch-defaults)
 
 Use Debian's /usr/bin/python3 (where python3-torch lives), not a pyenv or venv python.
 PyTorch's speed depends on its BLAS: Debian's python3-torch takes whatever libblas.so.3 the
@@ -39,6 +40,20 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# Give PyTorch the same footing as attnviz before torch is imported (read at library load):
+# - glibc keeps freed memory for reuse, as attn::keep_freed_memory_for_reuse() does for
+#   attnviz; without it every large tensor is a fresh mmap that is page-faulted in, which on
+#   this machine made PyTorch's forward about 3× slower at 1024 tokens;
+# - OpenBLAS picks its kernels for this CPU: an inherited OPENBLAS_CORETYPE (Haswell: AVX2)
+#   is dropped, so it detects AVX-512 itself (Cooperlake here, 1.5× faster matrix products).
+# --pytorch-defaults keeps the environment as it is.
+FAIR_ENV = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(4 << 30),
+            "MALLOC_TOP_PAD_": str(1 << 30)}
+if "--pytorch-defaults" not in sys.argv and os.environ.get("ATTN_COMPARE_ENV") != "1":
+    env = dict(os.environ, ATTN_COMPARE_ENV="1", **FAIR_ENV)
+    env.pop("OPENBLAS_CORETYPE", None)
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 import numpy as np
 import torch
@@ -206,6 +221,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0,
                         help="threads for both (default: the OpenMP threads attnviz uses)")
+    parser.add_argument("--pytorch-defaults", action="store_true",
+                        help="keep the environment (no allocator tuning, OPENBLAS_CORETYPE kept)")
     args = parser.parse_args()
     if not os.path.isfile(os.path.join(args.model, "model.safetensors")):
         sys.exit(f"{args.model}: no model.safetensors; make it with "
@@ -223,6 +240,12 @@ def main():
         sys.exit(f"bench_load_peak failed: {peak.stderr.strip()}")
     fields = peak.stdout.split()
     memory = dict(zip(fields[0::2], fields[1::2]))
+    alone = subprocess.run([peak_bin, args.model, "--tokenizer-only"], env=env,
+                           capture_output=True, text=True)
+    if alone.returncode != 0:
+        sys.exit(f"bench_load_peak --tokenizer-only failed: {alone.stderr.strip()}")
+    fields = alone.stdout.split()
+    memory.update(zip(fields[0::2], fields[1::2]))
 
     # 2. attnviz, serving timing requests with the model loaded once.
     dump = tempfile.mkdtemp(prefix="attnviz-compare-")
@@ -297,6 +320,12 @@ def main():
     print(f"CPU: {cpu_model()}, {os.cpu_count()} logical CPUs; threads: {threads} for both "
           f"(attnviz: OpenMP omp_get_max_threads(); PyTorch: torch.set_num_threads({threads}))")
     print(f"PyTorch {torch.__version__} eager, BLAS loaded: {', '.join(loaded_blas())}")
+    if args.pytorch_defaults:
+        print("environment as inherited (--pytorch-defaults): OPENBLAS_CORETYPE="
+              f"{os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, no MALLOC_ tuning")
+    else:
+        print("environment for both: " + " ".join(f"{k}={v}" for k, v in FAIR_ENV.items()) +
+              ", OPENBLAS_CORETYPE unset (OpenBLAS detects the CPU)")
     print(f"checkpoint: {args.model}, {int(memory['file_bytes']) / 1e6:.1f} MB float32")
     print()
     print("| tokens | attnviz run() ms | PyTorch eager ms | attnviz / PyTorch |")
@@ -306,8 +335,7 @@ def main():
         t = statistics.median(results[n]["torch"])
         print(f"| {results[n]['tokens']} | {a:.1f} | {t:.1f} | {a / t:.2f} |")
     print(f"(medians of {args.rounds} rounds × {args.repeats} runs, alternating attnviz and "
-          "PyTorch; attnviz keeps every layer's and head's scores and weights, PyTorch returns "
-          "every layer's attention probabilities)")
+          "PyTorch; both return every layer's and head's attention weights)")
     print()
     for layer, head, diff in checks:
         verdict = "ok" if diff < 1e-4 else "DIFFERENT"
@@ -319,6 +347,11 @@ def main():
     print(f"load peak memory: VmHWM {hwm / 1e6:.1f} MB for a {int(memory['file_bytes']) / 1e6:.1f} MB "
           f"file = {float(memory['ratio']):.3f} × the file size (resident after loading: "
           f"{int(memory['rss_kb']) * 1024 / 1e6:.1f} MB)")
+    tokenizer = (int(memory["tokenizer_rss_kb"]) - int(memory["rss_before_kb"])) * 1024
+    print(f"  of which: float32 weights {int(memory['weight_bytes']) / 1e6:.1f} MB, the tokenizer "
+          f"{tokenizer / 1e6:.1f} MB (loaded alone), the process before loading "
+          f"{int(memory['hwm_before_kb']) * 1024 / 1e6:.1f} MB, the rest (peak − those) "
+          f"{(hwm - int(memory['weight_bytes']) - tokenizer - int(memory['hwm_before_kb']) * 1024) / 1e6:.1f} MB")
     for name in os.listdir(dump):
         os.remove(os.path.join(dump, name))
     os.rmdir(dump)
