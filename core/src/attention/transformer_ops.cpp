@@ -50,8 +50,10 @@ bool apply_activation(Matrix& x, const std::string& name) {
   if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast") {
     // Hendrycks & Gimpel 2016, the tanh approximation GPT-2 was trained with.
     const float k = std::sqrt(2.0f / 3.14159265358979323846f);
-    x = x.unaryExpr(
-        [k](float v) { return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v))); });
+    // Eigen's vectorised tanh (within 3e-7 of tanh in double): std::tanh one value at a time
+    // took a sixth of GPT-2 small's forward pass at 1024 tokens.
+    x.array() = 0.5f * x.array() *
+                (1.0f + (k * (x.array() + 0.044715f * x.array() * x.array() * x.array())).tanh());
     return true;
   }
   if (name == "gelu") {
@@ -59,7 +61,7 @@ bool apply_activation(Matrix& x, const std::string& name) {
     return true;
   }
   if (name == "silu" || name == "swish") {
-    x = x.unaryExpr([](float v) { return v / (1.0f + std::exp(-v)); });
+    x.array() = x.array() / (1.0f + (-x.array()).exp());  // vectorised exp
     return true;
   }
   if (name == "relu") {
