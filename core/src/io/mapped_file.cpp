@@ -81,6 +81,7 @@ void release_pages(const unsigned char* map, std::uint64_t begin, std::uint64_t 
 }
 
 void copy_f32_le(const unsigned char* bytes, std::size_t n, float* out) {
+  if (n == 0) return;  // an empty tensor: memcpy must not see its null pointers
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   std::memcpy(out, bytes, n * sizeof(float));
 #else
