@@ -125,15 +125,13 @@ Expected<Trace> TransformerModel::run_after(const Scenario& scenario, const Trac
   forward(trace.source_tokens, capture);
 
   // Each block: the previous run's first `shared` rows (their new columns are hidden by the
-  // causal mask), then the rows computed now. Copying is most of an incremental run's time:
-  // the heads are spread over the cores.
+  // causal mask), then the rows computed now. The copy is bound by memory bandwidth, so it
+  // stays on one thread: a second one gains little and, on a loaded machine, waits long.
   const int fresh = n - shared;
   std::vector<std::pair<int, int>> heads;
   for (std::size_t b = 0; b < capture.blocks.size(); ++b) {
     for (int h = 0; h < capture.blocks[b].heads(); ++h) heads.emplace_back(int(b), h);
   }
-  const double floats = double(heads.size()) * double(n) * double(n);
-#pragma omp parallel for schedule(static) if (floats >= 4e6)
   for (std::size_t i = 0; i < heads.size(); ++i) {
     const auto [b, h] = heads[i];
     HeadWeights& head = capture.blocks[b].head[h];
