@@ -3,8 +3,9 @@
 #   -DMODE=build    builds attnviz_<VERSION>_amd64.deb: `cpack -G DEB` in BUILD_DIR when that
 #                   tree is portable (NATIVE off), otherwise scripts/package.sh into WORK/tree;
 #                   checks its control fields, unpacks it with `dpkg -x` into WORK/root, checks
-#                   every file, that the program has no AVX/AVX-512 instruction (portable), and
-#                   runs the unpacked `attnviz --help`, `--version` and one `--export`.
+#                   every file (and the tree with appstreamcli validate-tree), that the program
+#                   has no AVX/AVX-512 instruction (portable), and runs the unpacked
+#                   `attnviz --help`, `--version` and one `--export`.
 #   -DMODE=lintian  lintian on the package that MODE=build made: no error.
 #
 # Also needs SOURCE_DIR, VERSION (the project version) and WORK (a scratch folder).
@@ -117,6 +118,13 @@ expect_match("${metainfo}" "<id>io.github.attnviz</id>" "metainfo id")
 expect_match("${metainfo}" "<release version=\"${VERSION}\"" "metainfo release")
 expect_match("${metainfo}" "<launchable type=\"desktop-id\">attnviz.desktop</launchable>"
              "metainfo launchable")
+
+# The installed tree as a software centre reads it: metainfo, the desktop entry it launches and
+# the icon, checked together.
+run(appstreamcli validate-tree --no-net --pedantic "${root}")
+if(out MATCHES "(^|\n)[EWIP]: ")
+  message(FATAL_ERROR "appstreamcli validate-tree on the unpacked package:\n${out}")
+endif()
 
 run(gzip -dc "${share}/man/man1/attnviz.1.gz")
 expect_match("${out}" "\n\\.TH ATTNVIZ \"1\" \"[^\"]+\" \"attnviz ${VERSION}\"" "man page title")
