@@ -16,6 +16,9 @@ packages=(
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev libsentencepiece-dev
   # fonts with Chinese glyphs, so token labels in Chinese render as characters, not boxes
   fonts-droid-fallback fonts-dejavu-core
+  # the Debian package (scripts/package.sh): dpkg-shlibdeps for its Depends, the man page from
+  # --help, the AppStream and lintian checks of its tests, the icon's PNG sizes
+  dpkg-dev help2man appstream lintian librsvg2-bin
 )
 
 missing=()
