@@ -75,8 +75,9 @@ Expected<std::shared_ptr<const TransformerModel>> load_folder(const std::string&
   Expected<ModelConfig> config = parse_model_config(text.value(), config_path);
   if (!config) return config.error();
   if (config->family == Family::Marian) {
-    return model_error(folder + ": Marian translation models are not supported yet; attnviz "
-                                "computes gpt2, bert, llama, mistral and qwen2 checkpoints");
+    return model_error(folder +
+                       ": Marian translation models are not supported yet; attnviz "
+                       "computes gpt2, bert, llama, mistral and qwen2 checkpoints");
   }
   Expected<std::shared_ptr<const TensorSource>> tensors = open_safetensors_folder(folder);
   if (!tensors) return tensors.error();

@@ -21,7 +21,7 @@ struct TensorInfo {
   std::vector<std::int64_t> shape;  ///< row-major; {} is a scalar
   std::uint64_t begin = 0;          ///< byte offsets into the data section (after the header)
   std::uint64_t end = 0;
-  std::int64_t elements() const;    ///< product of shape (checked when the file was opened)
+  std::int64_t elements() const;  ///< product of shape (checked when the file was opened)
 };
 
 /// A safetensors file (Hugging Face), memory-mapped and checked before any tensor is read:

@@ -14,21 +14,21 @@ enum class Family { Toy, Gpt2, Bert, Llama, Llama2c, Marian };
 /// What config.json (or a llama2.c header) says about a checkpoint's shape, checked.
 struct ModelConfig {
   Family family = Family::Toy;
-  std::string model_type;      ///< as config.json spells it: "gpt2", "bert", "llama", "qwen2", …
-  int n_layers = 0;            ///< decoder layers (Marian: see encoder_layers too)
-  int n_heads = 0;             ///< query heads
-  int n_kv_heads = 0;          ///< key/value heads (grouped-query attention); = n_heads otherwise
-  int d_model = 0;             ///< hidden size
-  int head_dim = 0;            ///< d_model / n_heads unless config.json gives "head_dim"
-  int d_ff = 0;                ///< feed-forward inner size
+  std::string model_type;  ///< as config.json spells it: "gpt2", "bert", "llama", "qwen2", …
+  int n_layers = 0;        ///< decoder layers (Marian: see encoder_layers too)
+  int n_heads = 0;         ///< query heads
+  int n_kv_heads = 0;      ///< key/value heads (grouped-query attention); = n_heads otherwise
+  int d_model = 0;         ///< hidden size
+  int head_dim = 0;        ///< d_model / n_heads unless config.json gives "head_dim"
+  int d_ff = 0;            ///< feed-forward inner size
   int vocab_size = 0;
-  int max_positions = 0;       ///< context: n_positions / max_position_embeddings
-  float norm_eps = 1e-5f;      ///< layer_norm_epsilon / layer_norm_eps / rms_norm_eps
-  float rope_theta = 10000.0f; ///< Llama family
-  std::string activation;      ///< "gelu_new", "gelu", "silu", "relu", …
+  int max_positions = 0;        ///< context: n_positions / max_position_embeddings
+  float norm_eps = 1e-5f;       ///< layer_norm_epsilon / layer_norm_eps / rms_norm_eps
+  float rope_theta = 10000.0f;  ///< Llama family
+  std::string activation;       ///< "gelu_new", "gelu", "silu", "relu", …
   bool tie_word_embeddings = true;
-  bool attention_bias = false; ///< q/k/v projections have biases (Qwen2; "attention_bias")
-  int type_vocab_size = 0;     ///< BERT token types
+  bool attention_bias = false;  ///< q/k/v projections have biases (Qwen2; "attention_bias")
+  int type_vocab_size = 0;      ///< BERT token types
   int bos_id = -1;
   int eos_id = -1;
   int pad_id = -1;
