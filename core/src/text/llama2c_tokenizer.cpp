@@ -21,21 +21,6 @@ T read_le(const std::string& bytes, std::size_t at) {
   return value;
 }
 
-int byte_piece_value(std::string_view piece) {
-  if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>') return -1;
-  int value = 0;
-  for (std::size_t i = 3; i < 5; ++i) {
-    const char c = piece[i];
-    const int digit = c >= '0' && c <= '9'   ? c - '0'
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                             : -1;
-    if (digit < 0) return -1;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
 }  // namespace
 
 Expected<std::unique_ptr<Llama2cTokenizer>> Llama2cTokenizer::load(const std::string& path,
@@ -153,7 +138,7 @@ Expected<std::vector<Token>> Llama2cTokenizer::encode(std::string_view text) con
     Token token;
     token.id = symbol.id;
     token.piece = pieces_[static_cast<std::size_t>(symbol.id)];
-    const int byte = byte_piece_value(token.piece);
+    const int byte = subword::byte_piece_value(token.piece);
     token.text =
         subword::display_label(byte >= 0 ? std::string(1, static_cast<char>(byte)) : token.piece);
     token.begin = symbol.begin;
@@ -187,7 +172,7 @@ std::string Llama2cTokenizer::decode(const std::vector<int>& ids) const {
     }
     std::string_view p = pieces_[static_cast<std::size_t>(id)];
     if (previous == 1 && !p.empty() && p[0] == ' ') p.remove_prefix(1);
-    const int byte = byte_piece_value(p);
+    const int byte = subword::byte_piece_value(p);
     if (byte >= 0) {
       bytes += static_cast<char>(byte);
     } else {

@@ -6,26 +6,6 @@
 #include "subword_support.h"
 
 namespace attn {
-namespace {
-
-// "<0xNN>" → the byte, or -1.
-int byte_piece_value(std::string_view piece) {
-  if (piece.size() != 6 || piece.substr(0, 3) != "<0x" || piece[5] != '>') return -1;
-  int value = 0;
-  for (std::size_t i = 3; i < 5; ++i) {
-    const char c = piece[i];
-    const int digit = c >= '0' && c <= '9'   ? c - '0'
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                             : -1;
-    if (digit < 0) return -1;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-}  // namespace
-
 SentencePieceTokenizer::SentencePieceTokenizer()
     : processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {}
 SentencePieceTokenizer::~SentencePieceTokenizer() = default;
@@ -60,7 +40,7 @@ Expected<std::vector<Token>> SentencePieceTokenizer::encode(std::string_view tex
     token.piece = processor_->IdToPiece(token.id);  // p.piece() is the surface for <unk>
     token.begin = std::min<std::size_t>(p.begin(), text.size());
     token.end = std::min<std::size_t>(std::max(p.end(), p.begin()), text.size());
-    const int byte = processor_->IsByte(token.id) ? byte_piece_value(token.piece) : -1;
+    const int byte = processor_->IsByte(token.id) ? subword::byte_piece_value(token.piece) : -1;
     if (byte >= 0) {
       token.text = subword::display_label(std::string(1, static_cast<char>(byte)));
     } else if (processor_->IsUnknown(token.id) || processor_->IsControl(token.id)) {

@@ -53,4 +53,7 @@ struct TextSegment {
 std::vector<TextSegment> split_added_tokens(std::string_view text,
                                             const std::vector<std::pair<std::string, int>>& added);
 
+/// The byte a byte-fallback piece "<0xNN>" stands for (SentencePiece, llama2.c), or -1.
+int byte_piece_value(std::string_view piece);
+
 }  // namespace attn::subword
