@@ -86,12 +86,14 @@ Matrix word_level(const MatrixRef& weights, const std::vector<int>& query_units,
                   const std::vector<int>& key_units, int key_count) {
   Matrix summed = Matrix::Zero(weights.rows(), key_count);  // key pieces summed per unit
   for (Eigen::Index k = 0; k < weights.cols(); ++k) {
-    summed.col(key_units[static_cast<std::size_t>(k)]) += weights.col(k);
+    const int unit = key_units[static_cast<std::size_t>(k)];
+    if (unit >= 0) summed.col(unit) += weights.col(k);
   }
   Matrix out = Matrix::Zero(query_count, key_count);
   std::vector<int> pieces(static_cast<std::size_t>(query_count), 0);
   for (Eigen::Index q = 0; q < weights.rows(); ++q) {
     const int unit = query_units[static_cast<std::size_t>(q)];
+    if (unit < 0) continue;
     out.row(unit) += summed.row(q);
     ++pieces[static_cast<std::size_t>(unit)];
   }

@@ -40,7 +40,7 @@ std::vector<int> word_units(const std::vector<Token>& tokens, int* count);
 
 /// Attention between units (see word_units): the weight from unit a to unit b is the sum over
 /// b's key pieces of the mean over a's query pieces. weights: n_q × n_k → units_q × units_k;
-/// rows still sum to 1 (or 0).
+/// rows still sum to 1 (or 0). A unit of -1 leaves that query row or key column out.
 Matrix word_level(const MatrixRef& weights, const std::vector<int>& query_units, int query_count,
                   const std::vector<int>& key_units, int key_count);
 
