@@ -66,6 +66,22 @@ Matrix attention_rollout(const Trace& trace, int up_to_layer, Sequence sequence)
   return rollout;
 }
 
+Trace rollout_trace(const Trace& trace, int up_to_layer) {
+  Trace out;
+  out.scenario = trace.scenario;
+  out.model = trace.model;
+  out.source_tokens = trace.source_tokens;
+  Matrix rollout = attention_rollout(trace, up_to_layer, Sequence::Source);
+  if (rollout.size() == 0) return out;
+  AttentionBlock block;
+  block.name = "rollout";
+  block.layer = up_to_layer;
+  block.kv_head = {0};
+  block.head.push_back({Matrix(), std::move(rollout)});
+  out.blocks.push_back(std::move(block));
+  return out;
+}
+
 std::vector<int> word_units(const std::vector<Token>& tokens, int* count) {
   std::vector<int> units(tokens.size(), 0);
   int next = 0;

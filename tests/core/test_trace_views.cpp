@@ -35,6 +35,23 @@ TEST(AttentionRollout, TwoLayersByHand) {
   for (int r = 0; r < 2; ++r) EXPECT_NEAR(rollout.row(r).sum(), 1.0f, 1e-6f);
 }
 
+TEST(AttentionRollout, AsATraceOfItsOwn) {
+  Matrix a(2, 2);
+  a << 1, 0, 0.5f, 0.5f;
+  Trace trace;
+  trace.source_tokens.resize(2);
+  trace.source_tokens[1].text = "b";
+  trace.blocks.push_back(self_block(0, {a}));
+  trace.blocks.push_back(self_block(1, {a}));
+  const Trace rollout = rollout_trace(trace, 1);
+  ASSERT_EQ(rollout.blocks.size(), 1u);
+  EXPECT_EQ(rollout.blocks[0].name, "rollout");
+  EXPECT_EQ(rollout.blocks[0].layer, 1);
+  EXPECT_EQ(rollout.source_tokens[1].text, "b");
+  EXPECT_MATRIX_NEAR(rollout.blocks[0].head[0].weights, attention_rollout(trace, 1), 0);
+  EXPECT_TRUE(rollout_trace(Trace{}, 0).blocks.empty());
+}
+
 TEST(AttentionRollout, SkipsCrossBlocksAndIsEmptyWithoutSelfAttention) {
   Trace trace;
   AttentionBlock cross = self_block(0, {Matrix::Constant(2, 3, 1.0f / 3)});

@@ -26,22 +26,48 @@ ExportOutcome write_file_atomically(const QString& path, const QByteArray& bytes
   return ExportOutcome::success();
 }
 
+namespace {
+
+// Heads' CSVs and their mean for one block, each name prefixed by `prefix`.
+void append_block_csvs(const attn::Trace& trace, const attn::AttentionBlock& block,
+                       const QString& prefix, QList<NamedFile>* files) {
+  const std::vector<std::string> rows = attn::query_labels(trace, block);
+  const std::vector<std::string> columns = attn::key_labels(trace, block);
+  for (int h = 0; h < block.heads(); ++h) {
+    files->append(
+        {prefix + QStringLiteral("head_%1.csv").arg(h + 1),
+         QByteArray::fromStdString(attn::matrix_to_csv(block.head[h].weights, rows, columns))});
+  }
+  if (block.heads() > 1) {
+    files->append(
+        {prefix + QStringLiteral("mean.csv"),
+         QByteArray::fromStdString(attn::matrix_to_csv(attn::mean_weights(block), rows, columns))});
+  }
+}
+
+// A checkpoint's module name as part of a file name: letters, digits, '.', '_' and '-' only.
+QString file_safe(const std::string& name) {
+  QString safe = QString::fromStdString(name);
+  for (QChar& c : safe)
+    if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('.') &&
+        c != QLatin1Char('-'))
+      c = QLatin1Char('_');
+  return safe;
+}
+
+}  // namespace
+
 QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which, int block) {
   QList<NamedFile> files;
   const int count = static_cast<int>(trace.blocks.size());
   if (which.csv && count > 0) {
-    const attn::AttentionBlock& shown =
-        trace.blocks[block >= 0 && block < count ? block : std::max(0, attn::default_block(trace))];
-    const std::vector<std::string> rows = attn::query_labels(trace, shown);
-    const std::vector<std::string> columns = attn::key_labels(trace, shown);
-    for (int h = 0; h < shown.heads(); ++h) {
-      files.append(
-          {QStringLiteral("head_%1.csv").arg(h + 1),
-           QByteArray::fromStdString(attn::matrix_to_csv(shown.head[h].weights, rows, columns))});
-    }
-    if (shown.heads() > 1) {
-      files.append({QStringLiteral("mean.csv"), QByteArray::fromStdString(attn::matrix_to_csv(
-                                                    attn::mean_weights(shown), rows, columns))});
+    if (block == kAllBlocks && count > 1) {
+      for (const attn::AttentionBlock& each : trace.blocks)
+        append_block_csvs(trace, each, file_safe(each.name) + QLatin1Char('_'), &files);
+    } else {
+      const int shown =
+          block >= 0 && block < count ? block : std::max(0, attn::default_block(trace));
+      append_block_csvs(trace, trace.blocks[std::size_t(shown)], QString(), &files);
     }
   }
   if (which.json) {
@@ -97,7 +123,7 @@ ExportOutcome export_trace_data(const attn::Trace& trace, const QString& directo
             .arg(qRound64(double(numbers) * attn::kTraceJsonBytesPerNumber / 1e6))
             .arg(double(attn::kMaxTraceJsonNumbers) / 1e6, 0, 'g', 3));
   }
-  return write_files_atomically(directory, trace_data_files(trace), written);
+  return write_files_atomically(directory, trace_data_files(trace, {}, kAllBlocks), written);
 }
 
 }  // namespace attn::ui

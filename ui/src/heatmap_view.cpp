@@ -87,7 +87,9 @@ void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace, int block) 
   const bool with_mean = heads > 1;
   ensurePanelCount(heads + (with_mean ? 1 : 0));
   for (int h = 0; h < heads; ++h) {
-    panels_[h]->setContent({tr("Head %1").arg(h + 1), tr("head %1").arg(h + 1),
+    const bool named = heads == 1 && !single_head_title_.isEmpty();
+    panels_[h]->setContent({named ? single_head_title_ : tr("Head %1").arg(h + 1),
+                            named ? single_head_title_ : tr("head %1").arg(h + 1),
                             shown.head[h].weights, rows, columns, row_title, column_title});
   }
   if (with_mean) {
@@ -194,13 +196,23 @@ void HeatmapView::setFixedRange(bool fixed) {
   refreshAll();
 }
 
+void HeatmapView::setIgnoreFirstKey(bool ignore) {
+  ignore_first_key_ = ignore;
+  applyColors();
+  refreshAll();
+}
+
 void HeatmapView::applyColors() {
   double top = 1.0;
   if (!fixed_range_ && !panels_.empty()) {
     top = 0;
-    for (HeatmapPanel* panel : panels_)
-      if (panel->content().values.size() > 0)
-        top = std::max(top, double(panel->content().values.maxCoeff()));
+    for (HeatmapPanel* panel : panels_) {
+      const Matrix& values = panel->content().values;
+      if (ignore_first_key_ && values.cols() > 1)
+        top = std::max(top, double(values.rightCols(values.cols() - 1).maxCoeff()));
+      else if (values.size() > 0)
+        top = std::max(top, double(values.maxCoeff()));
+    }
     if (top <= 0) top = 1.0;  // every row masked: keep a usable scale
   }
   const QCPRange range(0, top);

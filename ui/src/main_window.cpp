@@ -8,20 +8,30 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileDialog>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShortcut>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolTip>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "attn/examples.h"
+#include "attn/models/model_loader.h"
+#include "attn/shown_trace.h"
 #include "attn/trace_views.h"
 #include "attn_ui/data_export.h"
 #include "attn_ui/export_image_dialog.h"
@@ -30,9 +40,12 @@
 #include "attn_ui/language.h"
 #include "attn_ui/line_view.h"
 #include "attn_ui/live_engine.h"
+#include "attn_ui/model_box.h"
+#include "attn_ui/model_grid_view.h"
 #include "attn_ui/pipeline_view.h"
 #include "attn_ui/scenario_settings.h"
 #include "attn_ui/settings_panel.h"
+#include "attn_ui/view_bar.h"
 
 namespace attn::ui {
 
@@ -45,7 +58,12 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   tabs_->setObjectName(QStringLiteral("viewTabs"));
   tabs_->setDocumentMode(true);
   tabs_->addTab(view_, QString());
-  setCentralWidget(tabs_);
+  central_ = new QWidget;
+  auto* central_layout = new QVBoxLayout(central_);
+  central_layout->setContentsMargins(0, 0, 0, 0);
+  central_layout->setSpacing(0);
+  central_layout->addWidget(tabs_, 1);
+  setCentralWidget(central_);
   default_label_points_ = label_points_ = font().pointSize() > 0 ? font().pointSize() : 9;
   connect(view_, &HeatmapView::focusedHeadChanged, this, &MainWindow::followFocusedHead);
   connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::followFocusedHead);
@@ -61,8 +79,32 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
 
   status_ = new QLabel(this);
   statusBar()->addWidget(status_, 1);
+  load_progress_ = new QProgressBar(this);
+  load_progress_->setObjectName(QStringLiteral("modelLoadProgress"));
+  load_progress_->setRange(0, 0);  // load_model gives no fraction: a busy bar
+  load_progress_->setMaximumWidth(160);
+  load_progress_->hide();
+  load_cancel_ = new QPushButton(this);
+  load_cancel_->setObjectName(QStringLiteral("modelLoadCancel"));
+  load_cancel_->hide();
+  statusBar()->addPermanentWidget(load_progress_);
+  statusBar()->addPermanentWidget(load_cancel_);
+  connect(load_cancel_, &QPushButton::clicked, this, &MainWindow::cancelModelLoading);
+  connect(&loader_, &QFutureWatcher<ModelLoad>::finished, this, &MainWindow::onModelLoaded);
+  // Layers as pages: PageDown goes deeper into the model. On the pipeline tab the keys are the
+  // presentation clicker's (a stage forward or back): these stand aside there.
+  for (const auto& [key, step] : {std::pair{Qt::Key_PageUp, -1}, std::pair{Qt::Key_PageDown, 1}}) {
+    auto* shortcut = new QShortcut(QKeySequence(key), this);
+    connect(shortcut, &QShortcut::activated, this, [this, step = step] { stepLayer(step); });
+    layer_keys_.append(shortcut);
+  }
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    for (QShortcut* shortcut : layer_keys_)
+      shortcut->setEnabled(tabs_->currentWidget() != pipeline_);
+  });
 
   engine_ = new LiveEngine(this);
+  toy_model_ = engine_->model();
   connect(engine_, &LiveEngine::finished, this, &MainWindow::onTrace);
   connect(engine_, &LiveEngine::failed, this, &MainWindow::onFailed);
 
@@ -76,9 +118,39 @@ void MainWindow::buildTranslatedParts() {
   setWindowTitle(tr("attnviz — attention, head by head"));
   settings_dock_->setWindowTitle(tr("Input and settings"));
 
+  auto* dock_page = new QWidget;
+  auto* dock_layout = new QVBoxLayout(dock_page);
+  dock_layout->setContentsMargins(0, 0, 0, 0);
+  model_box_ = new ModelBox;
+  model_box_->setContentsMargins(9, 9, 9, 0);
   settings_panel_ = new SettingsPanel;
-  settings_scroll_->setWidget(settings_panel_);  // deletes the previous panel
+  dock_layout->addWidget(model_box_);
+  dock_layout->addWidget(settings_panel_, 1);
+  settings_scroll_->setWidget(dock_page);  // deletes the previous page, panel and box
   connect(settings_panel_, &SettingsPanel::scenarioChanged, this, &MainWindow::onScenarioChanged);
+  connect(model_box_, &ModelBox::modelChosen, this, &MainWindow::chooseModel);
+  connect(model_box_, &ModelBox::openRequested, this, &MainWindow::chooseAndOpenModel);
+  refreshModelBox();
+  load_cancel_->setText(tr("Cancel"));
+  load_cancel_->setToolTip(tr("Stop opening the model; the model in use stays"));
+
+  const attn::ShownAs shown_as = view_bar_ ? view_bar_->shownAs() : attn::ShownAs{};
+  const bool ignore_first_key = view_bar_ && view_bar_->ignoreFirstKey();
+  delete view_bar_;
+  view_bar_ = new ViewBar;
+  static_cast<QVBoxLayout*>(central_->layout())->insertWidget(0, view_bar_);
+  view_bar_->setShownAs(shown_as);
+  view_bar_->setIgnoreFirstKey(ignore_first_key);
+  view_bar_->setLayerCount(computed_ ? computed_->layers() : 1);
+  view_bar_->setLayer(layer_);
+  view_bar_->setPairAvailable(computed_ && attn::has_sentence_pair(*computed_));
+  connect(view_bar_, &ViewBar::layerChanged, this, &MainWindow::setLayer);
+  connect(view_bar_, &ViewBar::shownAsChanged, this, &MainWindow::showComputed);
+  connect(view_bar_, &ViewBar::ignoreFirstKeyChanged, this, [this](bool ignore) {
+    view_->setIgnoreFirstKey(ignore);
+    rollout_->setIgnoreFirstKey(ignore);
+    model_grid_->setIgnoreFirstKey(ignore);
+  });
 
   const int current = tabs_->currentIndex();
   while (tabs_->count() > 1) {
@@ -88,13 +160,41 @@ void MainWindow::buildTranslatedParts() {
   }
   pipeline_ = new PipelineView;
   lines_ = new LineView;
+  model_grid_ = new ModelGridView;
+  model_grid_->setIgnoreFirstKey(ignore_first_key);
+  rollout_ = new HeatmapView;
+  rollout_->setObjectName(QStringLiteral("rolloutView"));
+  rollout_->setIgnoreFirstKey(ignore_first_key);
+  auto* no_rollout =
+      new QLabel(tr("Rollout follows attention back through the layers of one sequence's "
+                    "self-attention; this input has none (cross attention only)."));
+  no_rollout->setAlignment(Qt::AlignCenter);
+  no_rollout->setWordWrap(true);
+  rollout_stack_ = new QStackedWidget;
+  rollout_stack_->addWidget(no_rollout);
+  rollout_stack_->addWidget(rollout_);
   tabs_->addTab(pipeline_, QString());
   tabs_->addTab(lines_, QString());
+  tabs_->addTab(model_grid_, QString());
+  tabs_->addTab(rollout_stack_, QString());
   tabs_->setTabText(0, tr("&Heatmaps"));
   tabs_->setTabText(1, tr("&Pipeline (step by step)"));
   tabs_->setTabText(2, tr("&Lines"));
+  tabs_->setTabText(3, tr("&Model (layers × heads)"));
+  tabs_->setTabText(4, tr("&Rollout"));
+  tabs_->setTabToolTip(3, tr("Every layer's heads at a glance: hover for the strongest query → "
+                             "key, click to show that layer and head in the other tabs"));
+  tabs_->setTabToolTip(4, tr("Attention rollout (Abnar & Zuidema 2020): per layer the heads' "
+                             "mean plus the identity, rows renormalised, multiplied through "
+                             "the layers up to the chosen one"));
   tabs_->setCurrentIndex(std::max(0, current));
   connect(pipeline_, &PipelineView::headChosen, view_, &HeatmapView::setFocusedHead);
+  connect(model_grid_, &ModelGridView::panelChosen, this, [this](int block, int head) {
+    if (!computed_ || block < 0 || block >= int(computed_->blocks.size())) return;
+    setLayer(computed_->blocks[std::size_t(block)].layer);
+    view_->setFocusedHead(head);
+    followFocusedHead();
+  });
 
   // Menus own their actions: deleting the menus removes every old action.
   for (QMenu* menu : menuBar()->findChildren<QMenu*>(QString(), Qt::FindDirectChildrenOnly))
@@ -122,6 +222,11 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open_model = file->addAction(tr("Open &model…"), this, &MainWindow::chooseAndOpenModel);
+  open_model->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  recent_models_menu_ = file->addMenu(tr("Recent m&odels"));
+  rebuildRecentModelsMenu();
+  file->addSeparator();
   QAction* open = file->addAction(tr("&Open session…"), this, &MainWindow::chooseAndOpenSession);
   open->setShortcut(QKeySequence::Open);
   recent_menu_ = file->addMenu(tr("Open &recent"));
@@ -162,6 +267,8 @@ void MainWindow::buildMenus() {
   connect(gradient_actions_, &QActionGroup::triggered, this, [this](QAction* action) {
     view_->setGradient(action->data().toString());
     pipeline_->setGradient(action->data().toString());
+    rollout_->setGradient(action->data().toString());
+    model_grid_->setGradient(action->data().toString());
   });
   numbers_action_ = view->addAction(tr("Show &values in cells"));
   numbers_action_->setCheckable(true);
@@ -169,17 +276,20 @@ void MainWindow::buildMenus() {
   numbers_action_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
   connect(numbers_action_, &QAction::toggled, view_, &HeatmapView::setShowNumbers);
   connect(numbers_action_, &QAction::toggled, pipeline_, &PipelineView::setShowNumbers);
+  connect(numbers_action_, &QAction::toggled, rollout_, &HeatmapView::setShowNumbers);
   fixed_range_action_ = view->addAction(tr("Colour scale from 0 to &1"));
   fixed_range_action_->setCheckable(true);
   fixed_range_action_->setToolTip(
       tr("Otherwise the scale runs from 0 to the largest weight shown"));
   connect(fixed_range_action_, &QAction::toggled, view_, &HeatmapView::setFixedRange);
+  connect(fixed_range_action_, &QAction::toggled, rollout_, &HeatmapView::setFixedRange);
   view->addSeparator();
   view->addAction(settings_dock_->toggleViewAction());
   view->addSeparator();
-  const QList<QKeySequence> tab_keys{QKeySequence(Qt::CTRL | Qt::Key_1),
-                                     QKeySequence(Qt::CTRL | Qt::Key_2),
-                                     QKeySequence(Qt::CTRL | Qt::Key_3)};
+  const QList<QKeySequence> tab_keys{
+      QKeySequence(Qt::CTRL | Qt::Key_1), QKeySequence(Qt::CTRL | Qt::Key_2),
+      QKeySequence(Qt::CTRL | Qt::Key_3), QKeySequence(Qt::CTRL | Qt::Key_4),
+      QKeySequence(Qt::CTRL | Qt::Key_5)};
   for (int i = 0; i < tabs_->count(); ++i) {
     QAction* show_tab = view->addAction(tabs_->tabText(i).remove(QLatin1Char('&')), this,
                                         [this, i] { tabs_->setCurrentIndex(i); });
@@ -249,39 +359,248 @@ void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenari
 
 void MainWindow::useModel(std::shared_ptr<const attn::AttentionModel> model) {
   if (!model) return;
+  const attn::ModelInfo info = model->info();
+  const QString path = info.path.empty()
+                           ? QString::fromStdString(info.name)
+                           : QFileInfo(QString::fromStdString(info.path)).absoluteFilePath();
+  int index = -1;
+  for (int i = 0; i < opened_models_.size(); ++i)
+    if (opened_models_[i].path == path) index = i;
+  if (index < 0) {
+    opened_models_.append({path, model});
+    index = int(opened_models_.size()) - 1;
+  } else {
+    opened_models_[index].model = model;
+  }
+  current_model_ = index + 1;
   engine_->setModel(std::move(model));
-  const attn::ModelInfo info = engine_->model()->info();
   const QString name = QString::fromStdString(info.name);
   setWindowTitle(tr("attnviz — %1").arg(name));
   settings_panel_->setRealModel(name, info.family == attn::Family::Bert);
+  refreshModelBox();
+  model_box_->setProblem(QString());
   onScenarioChanged();
+}
+
+void MainWindow::useToyModel() {
+  current_model_ = 0;
+  engine_->setModel(toy_model_);
+  setWindowTitle(tr("attnviz — attention, head by head"));
+  settings_panel_->setRealModel(QString(), false);
+  refreshModelBox();
+  onScenarioChanged();
+}
+
+void MainWindow::chooseModel(int index) {
+  if (index <= 0 || index > opened_models_.size()) {
+    useToyModel();
+    return;
+  }
+  useModel(opened_models_[index - 1].model);
+}
+
+void MainWindow::refreshModelBox() {
+  QStringList names, paths;
+  for (const OpenedModel& opened : opened_models_) {
+    names << QString::fromStdString(opened.model->info().name);
+    paths << QDir::toNativeSeparators(opened.path);
+  }
+  model_box_->setModels(names, paths, current_model_);
+  model_box_->setCard(engine_->model()->info());
+}
+
+void MainWindow::openModel(const QString& path) {
+  // A Hugging Face folder may be chosen by one of its files (a file dialog shows files).
+  QFileInfo chosen(path);
+  const QString file_name = chosen.fileName();
+  if (chosen.isFile() && (file_name == QLatin1String("config.json") ||
+                          chosen.suffix() == QLatin1String("safetensors") ||
+                          file_name == QLatin1String("model.safetensors.index.json")))
+    chosen = QFileInfo(chosen.absolutePath());
+  const QString absolute = chosen.absoluteFilePath();
+  for (int i = 0; i < opened_models_.size(); ++i) {
+    if (opened_models_[i].path != absolute) continue;
+    cancelModelLoading();
+    chooseModel(i + 1);
+    rememberRecentModel(absolute);
+    emit modelOpened(absolute);
+    return;
+  }
+  const int generation = ++load_generation_;
+  loading_model_ = true;
+  load_progress_->show();
+  load_cancel_->show();
+  status_->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(absolute)));
+  // The worker holds only copies: the window may close or cancel while it reads.
+  loader_.setFuture(QtConcurrent::run([absolute, generation] {
+    QElapsedTimer clock;
+    clock.start();
+    ModelLoad load;
+    load.path = absolute;
+    load.generation = generation;
+    attn::Expected<std::shared_ptr<const attn::TransformerModel>> loaded =
+        attn::load_model(QFile::encodeName(absolute).toStdString());
+    if (loaded.ok())
+      load.model = loaded.value();
+    else
+      load.error = QString::fromStdString(loaded.error().message);
+    load.seconds = double(clock.nsecsElapsed()) / 1e9;
+    return load;
+  }));
+}
+
+void MainWindow::cancelModelLoading() {
+  if (!loading_model_) return;
+  loading_model_ = false;
+  ++load_generation_;  // its result, when it comes, is dropped
+  load_progress_->hide();
+  load_cancel_->hide();
+  pending_layer_.reset();
+  status_->setText(tr("Stopped opening the model; the model in use stays."));
+}
+
+void MainWindow::onModelLoaded() {
+  const ModelLoad load = loader_.result();
+  if (!loading_model_ || load.generation != load_generation_) return;
+  loading_model_ = false;
+  load_progress_->hide();
+  load_cancel_->hide();
+  if (!load.model) {
+    const QString message =
+        tr("Could not open the model %1: %2").arg(QDir::toNativeSeparators(load.path), load.error);
+    model_box_->setProblem(message);
+    status_->setText(message);
+    pending_layer_.reset();
+    pending_focused_head_.reset();
+    emit modelFailed(message);
+    if (isVisible()) {
+      auto* box =
+          new QMessageBox(QMessageBox::Warning, tr("Open model"), message, QMessageBox::Ok, this);
+      box->setAttribute(Qt::WA_DeleteOnClose);
+      box->open();  // window-modal without blocking: typing and the engine go on
+    }
+    return;
+  }
+  useModel(load.model);
+  rememberRecentModel(load.path);
+  status_->setText(tr("Opened %1 in %2 s")
+                       .arg(QString::fromStdString(load.model->info().name))
+                       .arg(load.seconds, 0, 'f', 1));
+  emit modelOpened(load.path);
+}
+
+void MainWindow::chooseAndOpenModel() {
+  const QString start = recent_models_.isEmpty()
+                            ? QStandardPaths::writableLocation(QStandardPaths::HomeLocation)
+                            : QFileInfo(recent_models_.front()).absolutePath();
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open model: a Hugging Face folder's config.json, or a llama2.c .bin"), start,
+      tr("Models (config.json *.safetensors *.bin);;All files (*)"));
+  if (!path.isEmpty()) openModel(path);
+}
+
+void MainWindow::rememberRecentModel(const QString& path) {
+  recent_models_.removeAll(path);
+  recent_models_.prepend(path);
+  while (recent_models_.size() > kMaxRecentModels) recent_models_.removeLast();
+  if (settings_) settings_->setValue(QStringLiteral("model/recent"), recent_models_);
+  rebuildRecentModelsMenu();
+}
+
+void MainWindow::rebuildRecentModelsMenu() {
+  if (!recent_models_menu_) return;
+  recent_models_menu_->clear();
+  for (const QString& path : recent_models_) {
+    recent_models_menu_->addAction(QDir::toNativeSeparators(path), this,
+                                   [this, path] { openModel(path); });
+  }
+  recent_models_menu_->setEnabled(!recent_models_.isEmpty());
 }
 
 void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
   settings_panel_->clearErrors();
-  const attn::Trace& t = *trace;
-  const attn::AttentionBlock& shown = t.blocks.at(std::max(0, attn::default_block(t)));
+  computed_ = std::move(trace);
+  const attn::Trace& t = *computed_;
+  // A session's layer and head wait for the trace of the model it names.
+  if (pending_layer_ && !loading_model_) {
+    layer_ = *pending_layer_;
+    pending_layer_.reset();
+  }
+  layer_ = std::clamp(layer_, 0, std::max(0, t.layers() - 1));
+  view_bar_->setLayerCount(t.layers());
+  view_bar_->setLayer(layer_);
+  view_bar_->setPairAvailable(attn::has_sentence_pair(t));
+  const attn::AttentionBlock& shown = t.blocks.at(std::max(0, shownBlock()));
   status_->setText(tr("%1 query × %2 key tokens · %3 head(s), d_k = %4 · computed in %5 ms")
                        .arg(shown.n_q())
                        .arg(shown.n_k())
                        .arg(shown.heads())
                        .arg(t.model.head_dim)
                        .arg(engine_->lastRunMilliseconds(), 0, 'f', 2));
-  view_->setTrace(trace);
-  lines_->setTrace(trace);
-  if (pending_focused_head_) {
+  showComputed();
+  if (pending_focused_head_ && !loading_model_) {
     view_->setFocusedHead(*pending_focused_head_);
     pending_focused_head_.reset();
   }
+}
+
+int MainWindow::shownBlock() const {
+  return computed_ ? attn::block_for_layer(*computed_, layer_) : -1;
+}
+
+void MainWindow::showComputed() {
+  if (!computed_) return;
+  const attn::ShownAs as = view_bar_->shownAs();
+  shown_ = as.changes_anything()
+               ? std::make_shared<const attn::Trace>(attn::shown_trace(*computed_, as))
+               : computed_;
+  const int block = shownBlock();
+  view_->setTrace(shown_, block);
+  lines_->setTrace(shown_, block);
+  model_grid_->setTrace(shown_);
   followFocusedHead();
 }
 
+void MainWindow::setLayer(int layer) {
+  const int layers = computed_ ? computed_->layers() : 1;
+  layer = std::clamp(layer, 0, std::max(0, layers - 1));
+  view_bar_->setLayer(layer);
+  if (layer == layer_ && shown_ && view_->block() == shownBlock()) return;
+  layer_ = layer;
+  if (!shown_) return;
+  const int block = shownBlock();
+  view_->setTrace(shown_, block);
+  lines_->setTrace(shown_, block);
+  followFocusedHead();
+}
+
+void MainWindow::stepLayer(int delta) { setLayer(layer_ + delta); }
+
+void MainWindow::updateRollout() {
+  if (!computed_) return;
+  attn::Trace rollout = attn::rollout_trace(*computed_, layer_);
+  if (rollout.blocks.empty()) {
+    rollout_stack_->setCurrentIndex(0);
+    return;
+  }
+  const attn::ShownAs as = view_bar_->shownAs();
+  if (as.changes_anything()) rollout = attn::shown_trace(rollout, as);
+  rollout_->setSingleHeadTitle(tr("Rollout through layer %1").arg(layer_ + 1));
+  rollout_->setTrace(std::make_shared<const attn::Trace>(std::move(rollout)));
+  rollout_stack_->setCurrentIndex(1);
+}
+
 void MainWindow::followFocusedHead() {
-  // A hidden pipeline is brought up to date when its tab is shown: its dozen panels would
-  // otherwise cost every keystroke a second redraw.
-  if (!view_->trace() || tabs_->currentWidget() != pipeline_) return;
-  // The mean has no pipeline of its own: the pipeline shows head 1 then.
-  pipeline_->setTrace(view_->trace(), std::max(0, view_->focusedHead()));
+  if (!computed_) return;
+  const int block = shownBlock();
+  model_grid_->setChosen(block, view_->focusedHead());
+  // Hidden tabs are brought up to date when shown: the pipeline's dozen panels and the
+  // rollout's products would otherwise cost every keystroke.
+  if (tabs_->currentWidget() == rollout_stack_) updateRollout();
+  if (tabs_->currentWidget() != pipeline_) return;
+  // The mean has no pipeline of its own: the pipeline shows head 1 then. It explains the
+  // computed block (the model's own intermediates), whatever the view filters show.
+  pipeline_->setTrace(computed_, std::max(0, view_->focusedHead()), block);
 }
 
 void MainWindow::setPresentationMode(bool on) {
@@ -361,17 +680,45 @@ void MainWindow::onFailed(const attn::Error& error) {
           : tr("Nothing to show: %1").arg(engine_message(error)));
 }
 
+MainWindow::ExportTarget MainWindow::exportTarget() const {
+  QWidget* current = tabs_->currentWidget();
+  if (current == model_grid_) return ExportTarget::Model;
+  if (current == lines_) return ExportTarget::Lines;
+  if (current == rollout_stack_ && rollout_->trace()) return ExportTarget::Rollout;
+  return ExportTarget::Heatmaps;
+}
+
 ExportOutcome MainWindow::exportImage(const QString& path, const ImageExportOptions& options) {
-  const ExportOutcome outcome = export_figure(*view_, path, options);
+  ExportOutcome outcome;
+  switch (exportTarget()) {
+    case ExportTarget::Heatmaps:
+      outcome = export_figure(*view_, path, options);
+      break;
+    case ExportTarget::Rollout:
+      outcome = export_figure(*rollout_, path, options);
+      break;
+    case ExportTarget::Lines:
+      return exportLineImage(path, options.size.isValid() ? options.size : lines_->canvas()->size(),
+                             options.scale);
+    case ExportTarget::Model: {
+      if (!shown_) return ExportOutcome::failure(tr("Nothing to export yet."));
+      const QSize size = options.size.isValid() ? options.size : model_grid_->size();
+      outcome =
+          export_picture([&](QCPPainter* painter) { model_grid_->render(painter, size); }, path,
+                         size, options.scale, model_grid_->palette().color(QPalette::Base));
+      break;
+    }
+  }
   status_->setText(outcome.ok ? tr("Exported %1").arg(QDir::toNativeSeparators(path))
                               : outcome.message);
   return outcome;
 }
 
 ExportOutcome MainWindow::exportData(const QString& directory) {
-  if (!view_->trace()) return ExportOutcome::failure(tr("Nothing to export yet."));
+  if (!computed_) return ExportOutcome::failure(tr("Nothing to export yet."));
   QStringList written;
-  const ExportOutcome outcome = export_trace_data(*view_->trace(), directory, &written);
+  // Every block of the computed trace: the CSVs of each layer's heads, and trace.json.
+  const ExportOutcome outcome = export_trace_data(*computed_, directory, &written);
   status_->setText(outcome.ok ? tr("Exported %1 files into %2")
                                     .arg(written.size())
                                     .arg(QDir::toNativeSeparators(directory))
@@ -381,8 +728,15 @@ ExportOutcome MainWindow::exportData(const QString& directory) {
 
 void MainWindow::chooseAndExportImage() {
   if (!view_->trace()) return;
-  ExportImageDialog dialog(export_options_, view_->partSize(FigurePart::Grid),
-                           view_->partSize(FigurePart::Focused), this);
+  const ExportTarget target = exportTarget();
+  HeatmapView* heatmaps = target == ExportTarget::Rollout ? rollout_ : view_;
+  const QSize whole = target == ExportTarget::Model   ? model_grid_->size()
+                      : target == ExportTarget::Lines ? lines_->canvas()->size()
+                                                      : heatmaps->partSize(FigurePart::Grid);
+  const QSize focused = target == ExportTarget::Model || target == ExportTarget::Lines
+                            ? whole
+                            : heatmaps->partSize(FigurePart::Focused);
+  ExportImageDialog dialog(export_options_, whole, focused, this);
   if (dialog.exec() != QDialog::Accepted) return;
   export_options_ = dialog.options();
   const QString start = exportStartDir(QStandardPaths::PicturesLocation);
@@ -416,9 +770,31 @@ void MainWindow::chooseAndExportData() {
 void MainWindow::copyImage() {
   if (!view_->trace()) return;
   ImageExportOptions options = export_options_;
-  options.size = view_->partSize(options.part);
   options.scale = std::max(2.0, options.scale);  // sharp when pasted into a slide
-  const QImage image = render_figure_image(*view_, options);
+  QImage image;
+  switch (exportTarget()) {
+    case ExportTarget::Heatmaps:
+    case ExportTarget::Rollout: {
+      HeatmapView& shown = exportTarget() == ExportTarget::Rollout ? *rollout_ : *view_;
+      options.size = shown.partSize(options.part);
+      image = render_figure_image(shown, options);
+      break;
+    }
+    case ExportTarget::Lines: {
+      const QSize size = lines_->canvas()->size();
+      image = render_picture_image(
+          [&](QCPPainter* painter) { lines_->canvas()->render(painter, size); }, size,
+          options.scale, lines_->canvas()->palette().color(QPalette::Base));
+      break;
+    }
+    case ExportTarget::Model: {
+      const QSize size = model_grid_->size();
+      image =
+          render_picture_image([&](QCPPainter* painter) { model_grid_->render(painter, size); },
+                               size, options.scale, model_grid_->palette().color(QPalette::Base));
+      break;
+    }
+  }
   QApplication::clipboard()->setImage(image);
   status_->setText(tr("Copied a %1 × %2 image").arg(image.width()).arg(image.height()));
 }
@@ -430,6 +806,13 @@ Session MainWindow::currentSession() const {
   session.view.show_numbers = view_->showNumbers();
   session.view.fixed_range = view_->fixedRange();
   session.view.focused_head = view_->focusedHead();
+  session.view.layer = layer_;
+  const attn::ShownAs as = view_bar_->shownAs();
+  session.view.words = as.words;
+  session.view.hide_special = as.hide_special;
+  session.view.pair = as.pair;
+  session.view.ignore_first_key = view_bar_->ignoreFirstKey();
+  if (current_model_ > 0) session.model_path = opened_models_[current_model_ - 1].path;
   return session;
 }
 
@@ -461,12 +844,31 @@ ExportOutcome MainWindow::openSession(const QString& path) {
 void MainWindow::applySession(const Session& session) {
   view_->setGradient(session.view.gradient);
   pipeline_->setGradient(view_->gradient());
+  rollout_->setGradient(view_->gradient());
+  model_grid_->setGradient(view_->gradient());
+  attn::ShownAs as;
+  as.words = session.view.words;
+  as.hide_special = session.view.hide_special;
+  as.pair = session.view.pair;
+  view_bar_->setShownAs(as);
+  view_bar_->setIgnoreFirstKey(session.view.ignore_first_key);
+  view_->setIgnoreFirstKey(session.view.ignore_first_key);
+  rollout_->setIgnoreFirstKey(session.view.ignore_first_key);
+  model_grid_->setIgnoreFirstKey(session.view.ignore_first_key);
+  pending_layer_ = session.view.layer;
   for (QAction* action : gradient_actions_->actions())
     action->setChecked(action->data().toString() == view_->gradient());
   numbers_action_->setChecked(session.view.show_numbers);
   fixed_range_action_->setChecked(session.view.fixed_range);
   pending_focused_head_ = session.view.focused_head;
   settings_panel_->setScenario(session.scenario);
+  // The text stays whatever happens to the model: a model that fails to open leaves the one
+  // in use (and its message).
+  if (session.model_path.isEmpty()) {
+    if (current_model_ != 0) useToyModel();
+  } else {
+    openModel(session.model_path);
+  }
 }
 
 void MainWindow::chooseAndOpenSession() {
@@ -547,6 +949,8 @@ void MainWindow::restoreSettings() {
   view_->setGradient(
       settings_->value(QStringLiteral("view/gradient"), view_->gradient()).toString());
   pipeline_->setGradient(view_->gradient());
+  rollout_->setGradient(view_->gradient());
+  model_grid_->setGradient(view_->gradient());
   for (QAction* action : gradient_actions_->actions())
     action->setChecked(action->data().toString() == view_->gradient());
   numbers_action_->setChecked(settings_->value(QStringLiteral("view/numbers"), true).toBool());
@@ -567,6 +971,8 @@ void MainWindow::restoreSettings() {
   last_export_dir_ = settings_->value(QStringLiteral("export/dir")).toString();
   recent_sessions_ = settings_->value(QStringLiteral("session/recent")).toStringList();
   rebuildRecentMenu();
+  recent_models_ = settings_->value(QStringLiteral("model/recent")).toStringList();
+  rebuildRecentModelsMenu();
 }
 
 void MainWindow::fitToScreen() {

@@ -4,9 +4,11 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,6 +23,9 @@ namespace {
 
 const QString kFormat = QStringLiteral("attnviz-session");
 constexpr qint64 kMaxSessionBytes = 4 << 20;  // texts are at most a few thousand tokens
+// Real models have more heads than the toy model allows (Llama 3 70B: 64; some: 128).
+constexpr int kMaxSessionHeads = 1024;
+constexpr int kMaxSessionLayers = 1024;
 
 QString text(const std::string& s) { return QString::fromStdString(s); }
 
@@ -115,6 +120,13 @@ class Reader {
     if (!v.isBool()) fail(key, QStringLiteral("true or false"));
     return v.toBool();
   }
+  // An optional member: `fallback` when absent.
+  bool boolean_or(const char* key, bool fallback) {
+    return object_.contains(QLatin1String(key)) ? boolean(key) : fallback;
+  }
+  int integer_or(const char* key, int low, int high, int fallback) {
+    return object_.contains(QLatin1String(key)) ? integer(key, low, high) : fallback;
+  }
   double number(const char* key) {
     const QJsonValue v = object_.value(QLatin1String(key));
     if (!v.isDouble()) fail(key, QStringLiteral("a number"));
@@ -137,17 +149,44 @@ class Reader {
   QJsonObject object_;
 };
 
+const std::array<std::pair<attn::PairFilter, const char*>, 5> kPairNames{{
+    {attn::PairFilter::All, "all"},
+    {attn::PairFilter::AToA, "a_to_a"},
+    {attn::PairFilter::BToB, "b_to_b"},
+    {attn::PairFilter::AToB, "a_to_b"},
+    {attn::PairFilter::BToA, "b_to_a"},
+}};
+
+QString pair_name(attn::PairFilter pair) {
+  for (const auto& [value, name] : kPairNames)
+    if (value == pair) return QLatin1String(name);
+  return QStringLiteral("all");
+}
+
+std::optional<attn::PairFilter> parse_pair(const std::string& text) {
+  for (const auto& [value, name] : kPairNames)
+    if (text == name) return value;
+  return std::nullopt;
+}
+
 }  // namespace
 
 QByteArray session_to_json(const Session& session) {
   const QJsonObject view{{QStringLiteral("gradient"), session.view.gradient},
                          {QStringLiteral("show_numbers"), session.view.show_numbers},
                          {QStringLiteral("fixed_range"), session.view.fixed_range},
-                         {QStringLiteral("focused_head"), session.view.focused_head}};
-  const QJsonObject root{{QStringLiteral("format"), kFormat},
-                         {QStringLiteral("version"), kSessionVersion},
-                         {QStringLiteral("scenario"), scenario_to_json(session.scenario)},
-                         {QStringLiteral("view"), view}};
+                         {QStringLiteral("focused_head"), session.view.focused_head},
+                         {QStringLiteral("layer"), session.view.layer},
+                         {QStringLiteral("words"), session.view.words},
+                         {QStringLiteral("hide_special"), session.view.hide_special},
+                         {QStringLiteral("ignore_first_key"), session.view.ignore_first_key},
+                         {QStringLiteral("pair"), pair_name(session.view.pair)}};
+  QJsonObject root{{QStringLiteral("format"), kFormat},
+                   {QStringLiteral("version"), kSessionVersion},
+                   {QStringLiteral("scenario"), scenario_to_json(session.scenario)},
+                   {QStringLiteral("view"), view}};
+  if (!session.model_path.isEmpty())
+    root.insert(QStringLiteral("model"), QJsonObject{{QStringLiteral("path"), session.model_path}});
   return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -218,7 +257,21 @@ bool session_from_json(const QByteArray& json, Session* session, QString* why) {
                 .arg(gradient_ids().join(QStringLiteral(", ")));
   read.view.show_numbers = v.boolean("show_numbers");
   read.view.fixed_range = v.boolean("fixed_range");
-  read.view.focused_head = v.integer("focused_head", -1, attn::kMaxHeads - 1);
+  read.view.focused_head = v.integer("focused_head", -1, kMaxSessionHeads - 1);
+  read.view.layer = v.integer_or("layer", 0, kMaxSessionLayers - 1, 0);
+  read.view.words = v.boolean_or("words", false);
+  read.view.hide_special = v.boolean_or("hide_special", false);
+  read.view.ignore_first_key = v.boolean_or("ignore_first_key", false);
+  if (root.value(QStringLiteral("view")).toObject().contains(QStringLiteral("pair")))
+    read.view.pair = v.named<attn::PairFilter>(
+        "pair", parse_pair, QObject::tr("all, a_to_a, b_to_b, a_to_b or b_to_a"));
+  if (root.contains(QStringLiteral("model"))) {
+    Reader m(root.value(QStringLiteral("model")).toObject());
+    read.model_path = m.string("path");
+    if (read.model_path.isEmpty() && m.why.isEmpty())
+      m.why = QObject::tr("\"path\" of \"model\" should name a model folder or file");
+    if (v.why.isEmpty()) v.why = m.why;
+  }
 
   const QString problem = !s.why.isEmpty() ? s.why : v.why;
   if (!problem.isEmpty()) {

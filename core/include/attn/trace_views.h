@@ -33,6 +33,11 @@ namespace attn {
 /// matrix when no such block exists.
 Matrix attention_rollout(const Trace& trace, int up_to_layer, Sequence sequence = Sequence::Source);
 
+/// The rollout as a trace of its own, for the views and exports: the source tokens and one
+/// block ("rollout", one head, n × n) through layer `up_to_layer`; no blocks when the trace has
+/// no self-attention over its source.
+Trace rollout_trace(const Trace& trace, int up_to_layer);
+
 /// Typed words instead of pieces: the index of each token's unit, where every typed word (by
 /// Token::word and Token::segment) is one unit and every special token is a unit of its own,
 /// in order of first appearance. `count` receives the number of units.

@@ -22,8 +22,13 @@ struct DataFiles {
   bool json = true;  ///< trace.json, the whole trace
 };
 
-/// The data files of `trace`: each head's weights as CSV (token labels as the header row and
-/// first column), their mean, and trace.json.
+/// trace_data_files' `block` for every block: a model with several writes
+/// "<block name>_head_N.csv" and "<block name>_mean.csv" for each ("h.3.attn_head_1.csv").
+inline constexpr int kAllBlocks = -2;
+
+/// The data files of `trace`: each head's weights of `block` (-1: the default block;
+/// kAllBlocks: every block) as CSV (token labels as the header row and first column), their
+/// mean, and trace.json.
 QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which = {}, int block = -1);
 
 /// Writes every file into `directory` or, as far as the file system allows, none of them: all
@@ -32,7 +37,7 @@ QList<NamedFile> trace_data_files(const attn::Trace& trace, DataFiles which = {}
 ExportOutcome write_files_atomically(const QString& directory, const QList<NamedFile>& files,
                                      QStringList* written = nullptr);
 
-/// Writes trace_data_files(trace) into the existing folder `directory`.
+/// Writes trace_data_files(trace, {}, kAllBlocks) into the existing folder `directory`.
 ExportOutcome export_trace_data(const attn::Trace& trace, const QString& directory,
                                 QStringList* written = nullptr);
 

@@ -46,6 +46,13 @@ class HeatmapView : public QWidget {
   /// true: the colour scale runs from 0 to 1; false: from 0 to the largest weight shown.
   void setFixedRange(bool fixed);
   bool fixedRange() const { return fixed_range_; }
+  /// true: the colour scale leaves out the first key column (the "attention sink" most heads of
+  /// a real model park their weight on), so the rest of the pattern is visible; that column
+  /// saturates. Ignored with the fixed 0–1 range.
+  void setIgnoreFirstKey(bool ignore);
+  bool ignoreFirstKey() const { return ignore_first_key_; }
+  /// The title of a one-head block's panel ("Head 1" when empty): the rollout names itself.
+  void setSingleHeadTitle(const QString& title) { single_head_title_ = title; }
 
   /// Focus a head (0-based) or kMeanPanel.
   void setFocusedHead(int head);
@@ -106,6 +113,8 @@ class HeatmapView : public QWidget {
   QString gradient_id_;
   bool show_numbers_ = true;
   bool fixed_range_ = false;
+  bool ignore_first_key_ = false;
+  QString single_head_title_;
   int focused_head_ = kMeanPanel;
   int highlight_row_ = -1;
   int highlight_column_ = -1;

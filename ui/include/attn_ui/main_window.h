@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QStandardPaths>
 #include <memory>
@@ -14,7 +15,11 @@
 class QActionGroup;
 class QDockWidget;
 class QLabel;
+class QProgressBar;
+class QPushButton;
 class QSettings;
+class QShortcut;
+class QStackedWidget;
 class QTabWidget;
 class QScrollArea;
 
@@ -23,7 +28,10 @@ namespace attn::ui {
 class HeatmapView;
 class LineView;
 class LiveEngine;
+class ModelBox;
+class ModelGridView;
 class PipelineView;
+class ViewBar;
 class SettingsPanel;
 
 /// The attnviz window: the settings on the left, every head's heatmap in the middle, menus for
@@ -42,6 +50,13 @@ class MainWindow : public QMainWindow {
   PipelineView* pipelineView() const { return pipeline_; }
   LineView* lineView() const { return lines_; }
   QTabWidget* tabs() const { return tabs_; }
+  ModelGridView* modelGridView() const { return model_grid_; }
+  HeatmapView* rolloutView() const { return rollout_; }
+  ViewBar* viewBar() const { return view_bar_; }
+  ModelBox* modelBox() const { return model_box_; }
+  /// The newest trace the engine computed (every block); the views show it through the view
+  /// bar's filters.
+  const std::shared_ptr<const attn::Trace>& computedTrace() const { return computed_; }
 
   /// F11: full screen, large high-contrast text, the settings panel hidden; off restores the
   /// window as it was.
@@ -60,9 +75,25 @@ class MainWindow : public QMainWindow {
   /// Writes the line view, as shown, to `path` (PNG, JPEG, SVG or PDF by suffix).
   ExportOutcome exportLineImage(const QString& path, const QSize& size, double scale);
 
-  /// Computes with `model` from now on (a checkpoint opened from the command line); its name
-  /// shows in the title and the status bar.
+  /// Computes with `model` from now on (a checkpoint opened from the command line or loaded by
+  /// openModel); it joins the Model box and its name shows in the title.
   void useModel(std::shared_ptr<const attn::AttentionModel> model);
+  /// Back to the seeded toy model.
+  void useToyModel();
+  /// Opens a checkpoint (a Hugging Face folder, its config.json, or a llama2.c .bin) off the UI
+  /// thread, with a busy bar and Cancel in the status bar; then modelOpened() or modelFailed()
+  /// (the message names the path and the problem; the model and the text in use stay).
+  void openModel(const QString& path);
+  /// Stops waiting for the model being opened (the file is left to finish reading in the
+  /// background; its result is dropped).
+  void cancelModelLoading();
+  bool loadingModel() const { return loading_model_; }
+  /// Models opened, most recent first (at most kMaxRecentModels), under File ▸ Recent models.
+  QStringList recentModels() const { return recent_models_; }
+  static constexpr int kMaxRecentModels = 8;
+  /// The layer (0-based) the Heatmaps, Lines, Pipeline and Rollout tabs show.
+  void setLayer(int layer);
+  int layer() const { return layer_; }
 
   /// Loads a built-in example's texts and mode (keeping the other settings); false if unknown.
   bool loadExample(const QString& name);
@@ -89,6 +120,10 @@ class MainWindow : public QMainWindow {
   /// Stores inputs, view options and layout now (also done on close).
   void saveSettings();
 
+ signals:
+  void modelOpened(const QString& path);
+  void modelFailed(const QString& message);
+
  protected:
   void closeEvent(QCloseEvent* event) override;
 
@@ -111,6 +146,29 @@ class MainWindow : public QMainWindow {
   void chooseAndSaveSession(bool ask_for_path);
   void rememberRecentSession(const QString& path);
   void rebuildRecentMenu();
+  /// What a background load gives back.
+  struct ModelLoad {
+    QString path;
+    std::shared_ptr<const attn::AttentionModel> model;
+    QString error;
+    double seconds = 0;
+    int generation = 0;
+  };
+  void onModelLoaded();
+  void chooseAndOpenModel();
+  void chooseModel(int index);
+  void rememberRecentModel(const QString& path);
+  void rebuildRecentModelsMenu();
+  void refreshModelBox();
+  /// shown_ from computed_ through the view bar's filters, then every view.
+  void showComputed();
+  void updateRollout();
+  void stepLayer(int delta);
+  /// The block of the shown layer (same index in computed_ and shown_); -1 before a trace.
+  int shownBlock() const;
+  /// The widget Export image and Copy image draw: the current tab's.
+  enum class ExportTarget { Heatmaps, Lines, Model, Rollout };
+  ExportTarget exportTarget() const;
 
   QSettings* settings_;
   SettingsPanel* settings_panel_;
@@ -141,6 +199,33 @@ class MainWindow : public QMainWindow {
   QStringList recent_sessions_;
   QMenu* recent_menu_ = nullptr;
   std::optional<int> pending_focused_head_;  // from a session, applied once its trace is shown
+
+  // Real models.
+  ModelBox* model_box_ = nullptr;
+  ViewBar* view_bar_ = nullptr;
+  QWidget* central_ = nullptr;
+  ModelGridView* model_grid_ = nullptr;
+  HeatmapView* rollout_ = nullptr;
+  QStackedWidget* rollout_stack_ = nullptr;
+  QProgressBar* load_progress_ = nullptr;
+  QPushButton* load_cancel_ = nullptr;
+  QFutureWatcher<ModelLoad> loader_;
+  bool loading_model_ = false;
+  int load_generation_ = 0;           // a result from an earlier (cancelled) load is dropped
+  std::optional<int> pending_layer_;  // from a session whose model is still loading
+  struct OpenedModel {
+    QString path;
+    std::shared_ptr<const attn::AttentionModel> model;
+  };
+  QList<OpenedModel> opened_models_;
+  int current_model_ = 0;  // 0: the toy model; i: opened_models_[i - 1]
+  std::shared_ptr<const attn::AttentionModel> toy_model_;
+  QStringList recent_models_;
+  QMenu* recent_models_menu_ = nullptr;
+  QList<QShortcut*> layer_keys_;  // PageUp / PageDown
+  std::shared_ptr<const attn::Trace> computed_;
+  std::shared_ptr<const attn::Trace> shown_;
+  int layer_ = 0;
 };
 
 }  // namespace attn::ui

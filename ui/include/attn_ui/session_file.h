@@ -4,6 +4,7 @@
 #include <QString>
 
 #include "attn/config.h"
+#include "attn/shown_trace.h"
 #include "attn_ui/export_outcome.h"
 
 namespace attn::ui {
@@ -14,18 +15,27 @@ struct ViewOptions {
   bool show_numbers = true;
   bool fixed_range = false;
   int focused_head = -1;  ///< HeatmapView::kMeanPanel or a 0-based head
+  int layer = 0;          ///< 0-based, the layer the views show
+  bool words = false;     ///< typed words instead of pieces
+  bool hide_special = false;
+  bool ignore_first_key = false;  ///< the colour scale leaves out the first key
+  attn::PairFilter pair = attn::PairFilter::All;
 };
 
 /// What a .attnviz file keeps: the inputs, every setting and the view options.
 struct Session {
   attn::Scenario scenario;
   ViewOptions view;
+  /// The checkpoint computing (a folder or a .bin); empty: the toy model.
+  QString model_path;
 };
 
 /// The format version this build writes; files with a larger one are refused.
 inline constexpr int kSessionVersion = 1;
 
-/// The session as JSON: {"format": "attnviz-session", "version": 1, "scenario": {…}, "view": {…}}.
+/// The session as JSON: {"format": "attnviz-session", "version": 1, "scenario": {…}, "view": {…},
+/// "model": {"path": …}}. "model" and the view's layer and toggles are optional (files from
+/// before real models have none).
 QByteArray session_to_json(const Session& session);
 
 /// Reads a session from JSON. On failure returns false and sets `why` (a sentence naming the
