@@ -35,6 +35,8 @@ class LineCanvas : public QWidget {
   void setTrace(std::shared_ptr<const attn::Trace> trace, int block = -1);
   /// Heads of the block shown; 0 without a trace.
   int heads() const { return block_ ? block_->heads() : 0; }
+  /// The block drawn (inside the trace given); null without a trace.
+  const attn::AttentionBlock* block() const { return block_; }
   void setHeadShown(int head, bool shown);
   bool isHeadShown(int head) const;
   /// Token under the pointer, as (side, index): side 0 queries (left), 1 keys (right).
