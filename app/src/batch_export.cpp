@@ -15,6 +15,9 @@
 #include "attn_ui/data_export.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/heatmap_view.h"
+#include "attn_ui/model_grid_view.h"
+
+#include <qcustomplot.h>
 
 namespace attn::cli {
 namespace {
@@ -36,7 +39,7 @@ std::optional<attn::ui::ImageFormat> image_format(OutputFormat format) {
   return std::nullopt;
 }
 
-// grid.png, mean.png or head_3.png.
+// grid.png, mean.png, head_3.png, model.png or rollout.png.
 QString image_stem(const FigureView& view) {
   switch (view.kind) {
     case FigureView::Kind::Grid:
@@ -45,6 +48,10 @@ QString image_stem(const FigureView& view) {
       return QStringLiteral("mean");
     case FigureView::Kind::Head:
       return QStringLiteral("head_%1").arg(view.head);
+    case FigureView::Kind::Model:
+      return QStringLiteral("model");
+    case FigureView::Kind::Rollout:
+      return QStringLiteral("rollout");
   }
   return {};
 }
@@ -159,32 +166,61 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
   }
 
   QList<attn::ui::NamedFile> files;
-  const bool grid = request.view.kind == FigureView::Kind::Grid;
+  const FigureView::Kind kind = request.view.kind;
+  const bool wide = kind == FigureView::Kind::Grid || kind == FigureView::Kind::Model;
   attn::ui::ImageExportOptions options;
-  options.part = grid ? attn::ui::FigurePart::Grid : attn::ui::FigurePart::Focused;
+  options.part =
+      kind == FigureView::Kind::Grid ? attn::ui::FigurePart::Grid : attn::ui::FigurePart::Focused;
   options.size = request.size.isValid() ? request.size
-                 : grid                 ? kDefaultGridSize
+                 : wide                 ? kDefaultGridSize
                                         : kDefaultSingleSize;
   options.scale = request.scale;
   bool wants_images = false;
   for (OutputFormat format : request.formats) wants_images |= image_format(format).has_value();
   if (wants_images) {
+    // The rollout is a trace of its own (one n × n block) shown like a head.
+    std::shared_ptr<const attn::Trace> shown = trace;
+    int shown_block = block;
+    if (kind == FigureView::Kind::Rollout) {
+      const int through = request.layer ? *request.layer - 1 : trace->layers() - 1;
+      attn::Trace rollout = attn::rollout_trace(*trace, through);
+      if (rollout.blocks.empty()) {
+        return failure(kExitBadArguments,
+                       QStringLiteral("--view rollout: this input has no self-attention over the "
+                                      "source (cross attention only); choose another view"));
+      }
+      shown = std::make_shared<const attn::Trace>(std::move(rollout));
+      shown_block = 0;
+    }
     attn::ui::HeatmapView view;
+    attn::ui::ModelGridView model_view;
     view.resize(options.size);
     view.setGradient(request.view_options.gradient);
     view.setShowNumbers(request.view_options.show_numbers);
     view.setFixedRange(request.view_options.fixed_range);
-    view.setTrace(trace, block);
-    view.setFocusedHead(request.view.kind == FigureView::Kind::Head
-                            ? request.view.head - 1
-                            : attn::ui::HeatmapView::kMeanPanel);
+    if (kind == FigureView::Kind::Rollout) {
+      const int through = shown->blocks.front().layer + 1;
+      view.setSingleHeadTitle(QStringLiteral("Rollout through layer %1").arg(through));
+    }
+    view.setTrace(shown, shown_block);
+    view.setFocusedHead(kind == FigureView::Kind::Head      ? request.view.head - 1
+                        : kind == FigureView::Kind::Rollout ? 0
+                                                            : attn::ui::HeatmapView::kMeanPanel);
+    model_view.resize(options.size);
+    model_view.setGradient(request.view_options.gradient);
+    model_view.setTrace(trace);
     for (OutputFormat format : request.formats) {
       const std::optional<attn::ui::ImageFormat> image = image_format(format);
       if (!image) continue;
       attn::ui::NamedFile file;
       file.name = image_stem(request.view) + QLatin1Char('.') + attn::ui::suffix_for_format(*image);
       const attn::ui::ExportOutcome encoded =
-          attn::ui::encode_figure(view, *image, options, file.name, &file.bytes);
+          kind == FigureView::Kind::Model
+              ? attn::ui::encode_picture(
+                    [&](QCPPainter* painter) { model_view.render(painter, options.size); }, *image,
+                    options.size, options.scale, model_view.palette().color(QPalette::Base),
+                    file.name, &file.bytes)
+              : attn::ui::encode_figure(view, *image, options, file.name, &file.bytes);
       if (!encoded.ok) return failure(kExitBadArguments, encoded.message);
       files.append(std::move(file));
     }

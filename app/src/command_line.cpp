@@ -269,7 +269,9 @@ CommandLine::CommandLine() {
           .arg(kMaxScale),
       QStringLiteral("K"));
   add(kView,
-      QStringLiteral("grid (every head and the mean) | mean | head:N (1-based) (default: grid)."),
+      QStringLiteral("grid (every head and the mean) | mean | head:N (1-based) | model (every "
+                     "layer's heads, layers down) | rollout (attention rollout through --layer, "
+                     "default the last) (default: grid)."),
       QStringLiteral("VIEW"));
 }
 
@@ -427,12 +429,16 @@ std::optional<Failure> CommandLine::parseExport(ExportRequest* out) const {
       out->view.kind = FigureView::Kind::Grid;
     } else if (view == QLatin1String("mean")) {
       out->view.kind = FigureView::Kind::Mean;
+    } else if (view == QLatin1String("model")) {
+      out->view.kind = FigureView::Kind::Model;
+    } else if (view == QLatin1String("rollout")) {
+      out->view.kind = FigureView::Kind::Rollout;
     } else if (head.hasMatch() && parse_int(head.captured(1), 1, attn::kMaxHeads)) {
       out->view = {FigureView::Kind::Head, head.captured(1).toInt()};
     } else {
       return bad_argument(kView, parser_.value(kView),
-                          QStringLiteral("choose grid, mean or head:N with N from 1 to the "
-                                         "number of heads"));
+                          QStringLiteral("choose grid, mean, head:N with N from 1 to the "
+                                         "number of heads, model or rollout"));
     }
   }
 
@@ -466,9 +472,9 @@ std::optional<Failure> CommandLine::parseExport(ExportRequest* out) const {
                           QStringLiteral("too large; give %1").arg(allowed));
     out->scale = scale;
   }
-  const QSize size = out->size.isValid()                        ? out->size
-                     : out->view.kind == FigureView::Kind::Grid ? kDefaultGridSize
-                                                                : kDefaultSingleSize;
+  const bool wide =
+      out->view.kind == FigureView::Kind::Grid || out->view.kind == FigureView::Kind::Model;
+  const QSize size = out->size.isValid() ? out->size : wide ? kDefaultGridSize : kDefaultSingleSize;
   const int widest = qRound(std::max(size.width(), size.height()) * out->scale);
   if (widest > kMaxPixelsPerSide) {
     return Failure{kExitBadArguments,

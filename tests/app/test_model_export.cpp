@@ -237,6 +237,33 @@ TEST(ModelExport, WritesImagesCsvAndATraceJsonOfEveryLayer) {
   EXPECT_TRUE(same(mean.values, attn::mean_weights(engine.blocks[0])));
 }
 
+TEST(ModelExport, ViewModelDrawsEveryLayerAndRolloutThroughTheLayerGiven) {
+  QTemporaryDir dir;
+  const QString model = write_gpt2(dir.filePath(QStringLiteral("gpt2")));
+  const QString out = dir.filePath(QStringLiteral("model"));
+  ProgramRun run = run_attnviz({"--model", model, "--source", kText, "--export", out, "--format",
+                                "png,svg", "--view", "model", "--size", "900x600"});
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+  EXPECT_EQ(QDir(out).entryList(QDir::Files, QDir::Name), (QStringList{"model.png", "model.svg"}));
+  EXPECT_EQ(QImageReader(QDir(out).filePath(QStringLiteral("model.png"))).size(), QSize(900, 600));
+  QFile svg(QDir(out).filePath(QStringLiteral("model.svg")));
+  ASSERT_TRUE(svg.open(QIODevice::ReadOnly));
+  const QByteArray drawing = svg.readAll();
+  EXPECT_TRUE(drawing.contains("Layer 2")) << "the rows are labelled by layer";
+
+  const QString rollout = dir.filePath(QStringLiteral("rollout"));
+  run = run_attnviz({"--model", model, "--source", kText, "--export", rollout, "--format", "svg",
+                     "--view", "rollout", "--layer", "1"});
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+  QFile rollout_svg(QDir(rollout).filePath(QStringLiteral("rollout.svg")));
+  ASSERT_TRUE(rollout_svg.open(QIODevice::ReadOnly));
+  EXPECT_TRUE(rollout_svg.readAll().contains("Rollout through layer 1"));
+
+  run = run_attnviz({"--source", "a b", "--export", rollout, "--view", "layers"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.err.contains("model or rollout")) << run.err.toStdString();
+}
+
 TEST(ModelExport, LayerPicksTheLayerTheCsvFilesShow) {
   QTemporaryDir dir;
   const QString model = write_gpt2(dir.filePath(QStringLiteral("gpt2")));

@@ -61,7 +61,9 @@ QString option_for_field(attn::InputField field);
 
 /// Which figure the images show: every head, the mean, or one head.
 struct FigureView {
-  enum class Kind { Grid, Mean, Head } kind = Kind::Grid;
+  /// Model: every layer's heads (the window's model view); Rollout: attention rollout through
+  /// --layer (default: the last layer).
+  enum class Kind { Grid, Mean, Head, Model, Rollout } kind = Kind::Grid;
   int head = 0;  ///< Head: 1-based, as in the panel titles
 };
 
