@@ -193,6 +193,30 @@
         <source>&quot;temperature&quot; should be a number greater than 0, from %1 to %2</source>
         <translation>“temperature”应为大于 0 的数，范围 %1 到 %2</translation>
     </message>
+    <message>
+        <source>toy (seeded random weights)</source>
+        <translation>玩具模型（带种子的随机权重）</translation>
+    </message>
+    <message>
+        <source>%1 G</source>
+        <translation>%1 G</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 M</translation>
+    </message>
+    <message>
+        <source>%1 k</source>
+        <translation>%1 k</translation>
+    </message>
+    <message>
+        <source>all, a_to_a, b_to_b, a_to_b or b_to_a</source>
+        <translation>all、a_to_a、b_to_b、a_to_b 或 b_to_a</translation>
+    </message>
+    <message>
+        <source>&quot;path&quot; of &quot;model&quot; should name a model folder or file</source>
+        <translation>“model”中的“path”应为模型文件夹或文件</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::ColorBar</name>
@@ -523,6 +547,164 @@
         <source>attnviz — %1</source>
         <translation>attnviz — %1</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop opening the model; the model in use stays</source>
+        <translation>停止打开模型；当前使用的模型保持不变</translation>
+    </message>
+    <message>
+        <source>Rollout follows attention back through the layers of one sequence&apos;s self-attention; this input has none (cross attention only).</source>
+        <translation>注意力展开（rollout）沿着同一序列的自注意力逐层回溯；此输入没有自注意力（只有交叉注意力）。</translation>
+    </message>
+    <message>
+        <source>&amp;Model (layers × heads)</source>
+        <translation>模型（层 × 头）(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Rollout</source>
+        <translation>注意力展开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Every layer&apos;s heads at a glance: hover for the strongest query → key, click to show that layer and head in the other tabs</source>
+        <translation>一眼看到每一层的所有头：悬停显示最强的查询 → 键，点击即可在其他标签页中显示该层和该头</translation>
+    </message>
+    <message>
+        <source>Attention rollout (Abnar &amp; Zuidema 2020): per layer the heads&apos; mean plus the identity, rows renormalised, multiplied through the layers up to the chosen one</source>
+        <translation>注意力展开（Abnar 与 Zuidema，2020）：每层取各头的平均加上单位矩阵，按行重新归一化，再逐层相乘直到所选的层</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>打开模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Recent m&amp;odels</source>
+        <translation>最近的模型(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Stopped opening the model; the model in use stays.</source>
+        <translation>已停止打开模型；当前使用的模型保持不变。</translation>
+    </message>
+    <message>
+        <source>Could not open the model %1: %2</source>
+        <translation>无法打开模型 %1：%2</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Opened %1 in %2 s</source>
+        <translation>已打开 %1，用时 %2 秒</translation>
+    </message>
+    <message>
+        <source>Open model: a Hugging Face folder&apos;s config.json, or a llama2.c .bin</source>
+        <translation>打开模型：Hugging Face 文件夹中的 config.json，或 llama2.c 的 .bin 文件</translation>
+    </message>
+    <message>
+        <source>Models (config.json *.safetensors *.bin);;All files (*)</source>
+        <translation>模型 (config.json *.safetensors *.bin);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Rollout through layer %1</source>
+        <translation>展开至第 %1 层</translation>
+    </message>
+</context>
+<context>
+    <name>attn::ui::ModelBox</name>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Open a Hugging Face model folder or a llama2.c .bin file</source>
+        <translation>打开 Hugging Face 模型文件夹或 llama2.c 的 .bin 文件</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Toy model (seeded)</source>
+        <translation>玩具模型（带种子）</translation>
+    </message>
+    <message>
+        <source>Random weights from the seed below: the settings choose its shape</source>
+        <translation>由下方种子生成的随机权重：形状由设置决定</translation>
+    </message>
+    <message>
+        <source>Seeded random weights: a class sees how attention is computed, not what a trained model learned.</source>
+        <translation>带种子的随机权重：课堂上看到的是注意力如何计算，而不是训练好的模型学到了什么。</translation>
+    </message>
+    <message>
+        <source>Family: %1</source>
+        <translation>模型族：%1</translation>
+    </message>
+    <message>
+        <source>%1 layers × %2 heads</source>
+        <translation>%1 层 × %2 个头</translation>
+    </message>
+    <message>
+        <source> (%1 key/value heads)</source>
+        <translation>（%1 个键/值头）</translation>
+    </message>
+    <message>
+        <source>d_model %1 (head width %2)</source>
+        <translation>d_model %1（每头宽度 %2）</translation>
+    </message>
+    <message>
+        <source>Vocabulary: %1 tokens · context %2</source>
+        <translation>词表：%1 个词元 · 上下文 %2</translation>
+    </message>
+    <message>
+        <source>%1 parameters · %2 · %3 MB on disk</source>
+        <translation>%1 个参数 · %2 · 磁盘上 %3 MB</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+</context>
+<context>
+    <name>attn::ui::ModelGridView</name>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>Decoder %1 ⇄</source>
+        <translation>解码器 %1 ⇄</translation>
+    </message>
+    <message>
+        <source>Decoder %1</source>
+        <translation>解码器 %1</translation>
+    </message>
+    <message>
+        <source>Encoder %1</source>
+        <translation>编码器 %1</translation>
+    </message>
+    <message>
+        <source>%1 · head %2</source>
+        <translation>%1 · 第 %2 个头</translation>
+    </message>
+    <message>
+        <source> (shares key/value head %1)</source>
+        <translation>（共用第 %1 个键/值头）</translation>
+    </message>
+    <message>
+        <source>strongest: “%1” → “%2” (%3)</source>
+        <translation>最强：“%1” → “%2”（%3）</translation>
+    </message>
+    <message>
+        <source>The model view shows every layer&apos;s heads once a text is computed.</source>
+        <translation>计算出文本后，模型视图会显示每一层的所有头。</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::PipelineView</name>
@@ -812,6 +994,69 @@
     <message>
         <source>%1 has its own heads, widths, positions and masks: these settings belong to the toy model.</source>
         <translation>%1 有自己的注意力头、宽度、位置编码和掩码：这些设置只属于玩具模型。</translation>
+    </message>
+</context>
+<context>
+    <name>attn::ui::ViewBar</name>
+    <message>
+        <source>The layer the Heatmaps, Lines, Pipeline and Rollout tabs show (PageUp / PageDown)</source>
+        <translation>热力图、连线、流程和注意力展开标签页所显示的层（PageUp / PageDown）</translation>
+    </message>
+    <message>
+        <source>&amp;Words</source>
+        <translation>按词(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Attention between typed words instead of the model&apos;s pieces: a word&apos;s key pieces are summed, its query pieces averaged</source>
+        <translation>显示输入的词之间的注意力，而不是模型的子词：一个词的各个键子词相加，各个查询子词取平均</translation>
+    </message>
+    <message>
+        <source>Hide &amp;special tokens</source>
+        <translation>隐藏特殊词元(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Leaves out the rows and columns of tokens the model adds itself ([CLS], [SEP], BOS); rows then no longer sum to 1</source>
+        <translation>去掉模型自己添加的词元（[CLS]、[SEP]、BOS）的行和列；此时各行之和不再为 1</translation>
+    </message>
+    <message>
+        <source>Colours without &amp;first token</source>
+        <translation>颜色不计第一个词元(&amp;F)</translation>
+    </message>
+    <message>
+        <source>The colour scale ignores the first key column, where many heads park their weight (the &quot;attention sink&quot;), so the rest of the pattern shows</source>
+        <translation>颜色刻度忽略第一个键列——许多头把权重都放在那里（“注意力汇聚点”）——这样其余的模式才能看清</translation>
+    </message>
+    <message>
+        <source>All sentences</source>
+        <translation>所有句子</translation>
+    </message>
+    <message>
+        <source>A → A</source>
+        <translation>A → A</translation>
+    </message>
+    <message>
+        <source>B → B</source>
+        <translation>B → B</translation>
+    </message>
+    <message>
+        <source>A → B</source>
+        <translation>A → B</translation>
+    </message>
+    <message>
+        <source>B → A</source>
+        <translation>B → A</translation>
+    </message>
+    <message>
+        <source>For a sentence pair: which sentence&apos;s tokens ask (queries, first) and which answer (keys)</source>
+        <translation>对句子对：哪个句子的词元提问（查询，在前），哪个句子的词元回答（键）</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>of %1</source>
+        <translation>共 %1 层</translation>
     </message>
 </context>
 </TS>
