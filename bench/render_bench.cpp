@@ -15,8 +15,10 @@
 #include <QTemporaryDir>
 
 #include "attn/allocator_tuning.h"
+#include "attn/random.h"
 #include "attn_ui/heatmap_view.h"
 #include "attn_ui/main_window.h"
+#include "attn_ui/model_grid_view.h"
 #include "attn_ui/settings_panel.h"
 
 #include <QTabWidget>
@@ -71,6 +73,43 @@ BENCHMARK(BM_InputToReplot)
     ->Args({128, 8, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The model view of a GPT-2-small-shaped trace (12 layers × 12 heads of n × n softmax rows):
+// from a new trace to a finished paint at 1600×1000 (target ≤ 100 ms at n = 128).
+void BM_ModelViewRedraw(benchmark::State& state) {
+  const int tokens = static_cast<int>(state.range(0));
+  auto make_trace = [tokens](std::uint64_t seed) {
+    auto trace = std::make_shared<attn::Trace>();
+    trace->source_tokens.resize(std::size_t(tokens));
+    attn::SplitMix64 rng(seed);
+    for (int layer = 0; layer < 12; ++layer) {
+      attn::AttentionBlock block;
+      block.name = "h." + std::to_string(layer) + ".attn";
+      block.layer = layer;
+      for (int h = 0; h < 12; ++h) {
+        attn::Matrix w(tokens, tokens);
+        for (int r = 0; r < tokens; ++r)
+          for (int c = 0; c < tokens; ++c) w(r, c) = c <= r ? float(rng.next_unit()) : 0.0f;
+        for (int r = 0; r < tokens; ++r) w.row(r) /= w.row(r).sum();
+        block.head.push_back({attn::Matrix(), std::move(w)});
+        block.kv_head.push_back(h);
+      }
+      trace->blocks.push_back(std::move(block));
+    }
+    return std::shared_ptr<const attn::Trace>(std::move(trace));
+  };
+  const std::shared_ptr<const attn::Trace> traces[2] = {make_trace(1), make_trace(2)};
+  attn::ui::ModelGridView view;
+  view.resize(1600, 1000);
+  view.show();
+  int variant = 0;
+  for (auto _ : state) {
+    view.setTrace(traces[variant++ % 2]);
+    benchmark::DoNotOptimize(view.grab());  // paintEvent now, thumbnails included
+  }
+}
+
+BENCHMARK(BM_ModelViewRedraw)->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
