@@ -126,6 +126,15 @@ std::string MarianTokenizer::decode(const std::vector<int>& ids) const {
   return target_->decode_pieces(pieces);
 }
 
+Token MarianTokenizer::token_of_id(int id) const {
+  if (id == eos_id_ || id == pad_id_ || id == unk_id_) return special_token(id, 0);
+  Token token;
+  token.id = id;
+  token.piece = piece(id);
+  token.text = subword::sentence_piece_label(token.piece);
+  return token;
+}
+
 int MarianTokenizer::special_id(std::string_view text) const {
   if (text == "</s>") return eos_id_;
   if (text == "<unk>") return unk_id_;

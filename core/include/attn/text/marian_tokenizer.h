@@ -37,6 +37,10 @@ class MarianTokenizer final : public SubwordTokenizer {
   int special_id(std::string_view text) const override;
   std::string description() const override { return "Marian SentencePiece (" + folder_ + ")"; }
 
+  /// A Token for an id the model produced: its piece and display text (special for "</s>",
+  /// "<pad>" and "<unk>"), with no span in any typed text.
+  Token token_of_id(int id) const;
+
   int eos_id() const { return eos_id_; }
   int unk_id() const { return unk_id_; }
   int pad_id() const { return pad_id_; }
