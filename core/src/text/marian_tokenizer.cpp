@@ -86,9 +86,9 @@ Expected<std::vector<Token>> MarianTokenizer::encode_with(const SentencePieceTok
   tokens.reserve(pieces->size() + 1);
   if (code_end > 0) {
     Token code;
-    code.piece = std::string(text.substr(0, code_end));
-    code.id = id_of(code.piece);
-    code.text = subword::display_label(code.piece);
+    code.text = subword::display_label(text.substr(0, code_end));
+    code.id = id_of(std::string(text.substr(0, code_end)));
+    code.piece = piece(code.id);  // "<unk>" when the vocabulary lacks this language
     code.end = code_end;
     tokens.push_back(std::move(code));
   }
