@@ -17,6 +17,7 @@
 #include "attn/models/marian_model.h"
 #include "attn/models/model_loader.h"
 #include "attn/text/marian_tokenizer.h"
+#include "matrix_near.h"
 #include "reference_models.h"
 #include "tiny_checkpoint.h"
 #include "tiny_tokenizers.h"
@@ -188,23 +189,6 @@ INSTANTIATE_TEST_SUITE_P(
 
 // ---- the model ----------------------------------------------------------------------------
 
-// Near in a relative sense for large values, absolutely for small ones; −∞ where masked.
-void expect_near(const Matrix& got, const Eigen::MatrixXd& want, double tolerance,
-                 const std::string& what) {
-  ASSERT_EQ(got.rows(), want.rows()) << what;
-  ASSERT_EQ(got.cols(), want.cols()) << what;
-  for (Eigen::Index r = 0; r < want.rows(); ++r) {
-    for (Eigen::Index c = 0; c < want.cols(); ++c) {
-      if (std::isinf(want(r, c))) {
-        EXPECT_TRUE(std::isinf(got(r, c)) && got(r, c) < 0) << what << " (" << r << "," << c << ")";
-        continue;
-      }
-      EXPECT_NEAR(got(r, c), want(r, c), tolerance * std::max(1.0, std::abs(want(r, c))))
-          << what << " (" << r << "," << c << ")";
-    }
-  }
-}
-
 std::shared_ptr<const MarianModel> open_tiny(const Scratch& folder, const TinyCheckpoint& tiny,
                                              DType dtype = DType::F32) {
   EXPECT_FALSE(tiny.write_hf_folder(folder.str(), dtype).has_value());
@@ -274,8 +258,8 @@ TEST_P(MarianFamily, EveryBlockEqualsTheReferenceTo1e4) {
     EXPECT_EQ(block.n_k(), encoder || cross ? n_s : n_t);
     ASSERT_EQ(block.heads(), encoder ? 4 : 2);
     for (int h = 0; h < block.heads(); ++h) {
-      expect_near(block.head[h].weights, want.weights[h], 1e-4,
-                  block.name + " head " + std::to_string(h));
+      EXPECT_TRUE(testing::matrices_near(block.head[h].weights, want.weights[h], 1e-4))
+          << block.name + " head " + std::to_string(h);
     }
     // The intermediates on request come from the same code: bit-identical weights.
     Expected<BlockDetail> detail = explain_block(trace.value(), static_cast<int>(b));
@@ -283,8 +267,8 @@ TEST_P(MarianFamily, EveryBlockEqualsTheReferenceTo1e4) {
     ASSERT_EQ(detail->head.size(), block.head.size());
     for (int h = 0; h < block.heads(); ++h) {
       EXPECT_TRUE(detail->head[h].weights == block.head[h].weights) << block.name << " " << h;
-      expect_near(detail->head[h].scores, want.scores[h], 1e-4,
-                  block.name + " scores " + std::to_string(h));
+      EXPECT_TRUE(testing::matrices_near(detail->head[h].scores, want.scores[h], 1e-4))
+          << block.name + " scores " + std::to_string(h);
     }
     EXPECT_EQ(detail->x_query.rows(), block.n_q());
     EXPECT_EQ(detail->x_key.rows(), block.n_k());  // cross: the encoder's output
@@ -294,7 +278,7 @@ TEST_P(MarianFamily, EveryBlockEqualsTheReferenceTo1e4) {
   }
   Expected<Matrix> logits = model->decoder_logits(source, decoder);
   ASSERT_TRUE(logits.ok()) << logits.error().message;
-  expect_near(logits.value(), reference->logits, 1e-4, "logits");
+  EXPECT_TRUE(testing::matrices_near(logits.value(), reference->logits, 1e-4)) << "logits";
 }
 
 TinyOptions tied_copies() {
