@@ -67,6 +67,10 @@ int run_export(int argc, char** argv, const attn::cli::RunExport& command) {
       scenario, command.request,
       [&](attn::InputField field) { return command.overrides.originOf(field); });
   if (result.exit_code != attn::cli::kExitSuccess) return fail({result.exit_code, result.message});
+  if (command.request.model.translate) {
+    std::fprintf(stderr, "attnviz: translation: %s\n",
+                 result.translation.toLocal8Bit().constData());
+  }
   for (const QString& path : result.written) std::printf("%s\n", path.toLocal8Bit().constData());
   return attn::cli::kExitSuccess;
 }

@@ -66,7 +66,7 @@ QString make_directory(const QString& directory) {
   return {};
 }
 
-ExportResult failure(int code, QString message) { return {code, std::move(message), {}}; }
+ExportResult failure(int code, QString message) { return {code, std::move(message), {}, {}}; }
 
 // Query and key token counts, when both texts tokenize (else the run names the problem).
 std::optional<std::pair<int, int>> token_counts(const attn::Scenario& scenario) {
@@ -116,11 +116,36 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
                                             .arg(QString::fromStdString(loaded.error().message)));
     }
     model = loaded.value();
+    if (request.model.translate && !loaded.value()->translates()) {
+      return failure(kExitInvalidInput,
+                     QStringLiteral("invalid input: --translate: %1 is not a translation model "
+                                    "(model_type marian)")
+                         .arg(QString::fromStdString(loaded.value()->info().name)));
+    }
   } else if (wants_json) {
     if (const std::optional<QString> why = json_too_large(scenario))
       return failure(kExitInvalidInput, QStringLiteral("invalid input: ") + *why);
   }
-  attn::Expected<attn::Trace> computed = model->run(scenario);
+  attn::Scenario input = scenario;
+  QString translation;
+  if (const auto* real = dynamic_cast<const attn::TransformerModel*>(model.get());
+      real != nullptr && real->translates()) {
+    input.config.mode = attn::Mode::Cross;  // the images show a decoder layer's cross-attention
+    if (request.model.translate) {
+      attn::TranslateOptions options;
+      options.max_tokens = request.model.max_tokens;
+      attn::Expected<attn::Translation> translated = real->translate(scenario.source, options);
+      if (!translated) {
+        return failure(kExitInvalidInput,
+                       QStringLiteral("invalid input: %1: %2")
+                           .arg(name_of(translated.error().field),
+                                QString::fromStdString(translated.error().message)));
+      }
+      input.target = translated->text;
+      translation = QString::fromStdString(translated->text);
+    }
+  }
+  attn::Expected<attn::Trace> computed = model->run(input);
   if (!computed) {
     return failure(kExitInvalidInput, QStringLiteral("invalid input: %1: %2")
                                           .arg(name_of(computed.error().field),
@@ -236,6 +261,7 @@ ExportResult run_export(const attn::Scenario& scenario, const ExportRequest& req
                                          .arg(QDir::toNativeSeparators(request.directory), why));
   }
   ExportResult result;
+  result.translation = translation;
   const attn::ui::ExportOutcome written =
       attn::ui::write_files_atomically(request.directory, files, &result.written);
   if (!written.ok) {

@@ -34,6 +34,8 @@ const QString kView = QStringLiteral("view");
 const QString kModel = QStringLiteral("model");
 const QString kTokenizer = QStringLiteral("tokenizer");
 const QString kLayer = QStringLiteral("layer");
+const QString kTranslate = QStringLiteral("translate");
+const QString kMaxTokens = QStringLiteral("max-tokens");
 
 constexpr int kMinSide = 100;
 constexpr int kMaxSide = 8000;     // as in the Export image dialog
@@ -213,8 +215,10 @@ CommandLine::CommandLine() {
   add(kModel,
       QStringLiteral("Compute with a real checkpoint instead of the toy model: a Hugging Face "
                      "folder (config.json, model.safetensors or its shards, tokenizer files; "
-                     "model_type gpt2, bert, llama, mistral or qwen2) or a llama2.c .bin. "
-                     "--source is the text (BERT: sentence A, --target sentence B); the toy "
+                     "model_type gpt2, bert, llama, mistral, qwen2 or marian) or a llama2.c "
+                     ".bin. --source is the text (BERT: sentence A, --target sentence B; "
+                     "Marian translation models: --source is translated, --target is the "
+                     "translation, teacher-forced, or see --translate); the toy "
                      "settings (--mode, --heads, --d-model, --seed, --score, --mask, "
                      "--temperature, --positions) do not apply. A model that cannot be opened "
                      "exits 3 with the path and the problem."),
@@ -226,6 +230,14 @@ CommandLine::CommandLine() {
   add(kLayer,
       QStringLiteral("With --model and --export: the layer the images and CSV files show, "
                      "1-based (default: 1); trace.json holds every layer."),
+      QStringLiteral("N"));
+  add(kTranslate,
+      QStringLiteral("With a Marian --model: translate --source greedily (the most likely token "
+                     "each step) and use the translation as the target; it is printed on "
+                     "stderr. Leave out --target."));
+  add(kMaxTokens,
+      QStringLiteral("With --translate: at most N tokens, 1–4096, the end token included "
+                     "(default: 128; never more than the model's positions)."),
       QStringLiteral("N"));
   add(kExample,
       QStringLiteral("Start from a built-in example's texts and mode; other options override "
@@ -388,10 +400,30 @@ std::optional<Failure> CommandLine::parseModel(ModelChoice* out) const {
     return Failure{kExitBadArguments,
                    QStringLiteral("--layer needs --model PATH (the toy model has one layer)")};
   }
+  if (parser_.isSet(kTranslate) && !parser_.isSet(kModel)) {
+    return Failure{kExitBadArguments,
+                   QStringLiteral("--translate needs --model PATH (a Marian translation model)")};
+  }
+  if (parser_.isSet(kMaxTokens) && !parser_.isSet(kTranslate)) {
+    return Failure{kExitBadArguments, QStringLiteral("--max-tokens needs --translate")};
+  }
   if (!parser_.isSet(kModel)) return std::nullopt;
   out->path = parser_.value(kModel);
   if (out->path.isEmpty()) return bad_argument(kModel, out->path, QStringLiteral("give a path"));
   out->tokenizer_path = parser_.value(kTokenizer);
+  out->translate = parser_.isSet(kTranslate);
+  if (out->translate && parser_.isSet(kTarget)) {
+    return Failure{kExitBadArguments,
+                   QStringLiteral("--translate writes the target itself: leave out --target")};
+  }
+  if (parser_.isSet(kMaxTokens)) {
+    const std::optional<int> max_tokens = parse_int(parser_.value(kMaxTokens), 1, 4096);
+    if (!max_tokens) {
+      return bad_argument(kMaxTokens, parser_.value(kMaxTokens),
+                          QStringLiteral("a whole number from 1 to 4096"));
+    }
+    out->max_tokens = *max_tokens;
+  }
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attn/models/marian_model.h"
 #include "attn/models/model_loader.h"
 #include "attn/trace_views.h"
 #include "attn_cli/command_line.h"
@@ -422,12 +423,125 @@ TEST(ModelExport, HelpDocumentsModelTokenizerAndLayer) {
   const QString help = run.out.simplified();
   for (const char* words :
        {"--model <PATH>", "a Hugging Face folder", "or a llama2.c .bin",
-        "model_type gpt2, bert, llama, mistral or qwen2", "BERT: sentence A, --target sentence B",
-        "exits 3 with the path and the problem", "--tokenizer <FILE>",
-        "With a llama2.c --model: its tokenizer.bin", "--layer <N>", "1-based (default: 1)",
-        "trace.json holds every layer"}) {
+        "model_type gpt2, bert, llama, mistral, qwen2 or marian",
+        "BERT: sentence A, --target sentence B", "exits 3 with the path and the problem",
+        "--tokenizer <FILE>", "With a llama2.c --model: its tokenizer.bin", "--layer <N>",
+        "1-based (default: 1)", "trace.json holds every layer", "--translate",
+        "translate --source greedily", "--max-tokens <N>", "default: 128"}) {
     EXPECT_TRUE(help.contains(QLatin1String(words))) << words << "\n" << help.toStdString();
   }
+}
+
+// A tiny Marian (opus-mt layout) folder: the checkpoint and the committed tiny spm files.
+QString write_marian(const QString& folder) {
+  const std::optional<attn::Error> written =
+      attn::testing::make_tiny_checkpoint(attn::testing::tiny_marian_config())
+          .write_hf_folder(folder.toStdString());
+  EXPECT_FALSE(written.has_value()) << written->message;
+  for (const char* name : {"source.spm", "target.spm", "vocab.json"}) {
+    QFile::copy(QStringLiteral(ATTN_TEST_DATA "/marian-tiny/") + QLatin1String(name),
+                QDir(folder).filePath(QLatin1String(name)));
+  }
+  return folder;
+}
+
+TEST(ModelExport, MarianTraceHoldsTheEncoderThenEachDecoderLayersSelfAndCross) {
+  QTemporaryDir dir;
+  const QString model = write_marian(dir.filePath(QStringLiteral("marian")));
+  const QString out = dir.filePath(QStringLiteral("out"));
+  const ProgramRun run = run_attnviz({"--model", model, "--source", kText, "--target", "die katze",
+                                      "--layer", "2", "--export", out, "--format", "json,csv"});
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+  const json trace = read_json(QDir(out).filePath(QStringLiteral("trace.json")));
+  ASSERT_TRUE(trace.is_object());
+  EXPECT_EQ(trace.at("model").at("family"), "marian");
+  const attn::Trace engine = engine_trace(model, kText, "die katze");
+  EXPECT_EQ(trace.at("token_ids").at("source").get<std::vector<int>>(),
+            ids_of(engine.source_tokens));
+  EXPECT_EQ(trace.at("token_ids").at("target").get<std::vector<int>>(),
+            ids_of(engine.target_tokens));
+  EXPECT_EQ(engine.target_tokens.front().id, 65);  // <pad>, the decoder start token
+  const std::vector<std::string> names = {
+      "model.encoder.layers.0.self_attn", "model.encoder.layers.1.self_attn",
+      "model.decoder.layers.0.self_attn", "model.decoder.layers.0.encoder_attn",
+      "model.decoder.layers.1.self_attn", "model.decoder.layers.1.encoder_attn"};
+  const std::vector<std::string> queries = {"source", "source", "target",
+                                            "target", "target", "target"};
+  const std::vector<std::string> keys = {"source", "source", "target",
+                                         "source", "target", "source"};
+  const json& blocks = trace.at("blocks");
+  ASSERT_EQ(blocks.size(), names.size());
+  ASSERT_EQ(engine.blocks.size(), names.size());
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    EXPECT_EQ(blocks[b].at("name"), names[b]);
+    EXPECT_EQ(blocks[b].at("kind"), b == 3 || b == 5 ? "cross" : "self");
+    EXPECT_EQ(blocks[b].at("queries"), queries[b]);
+    EXPECT_EQ(blocks[b].at("keys"), keys[b]);
+    for (std::size_t h = 0; h < blocks[b].at("heads").size(); ++h) {
+      EXPECT_TRUE(same(matrix_of(blocks[b].at("heads").at(h).at("weights")),
+                       engine.blocks[b].head[h].weights))
+          << "block " << b << " head " << h;
+    }
+  }
+  // --layer 2 of a translation model: the CSV files are decoder layer 2's cross-attention,
+  // target rows × source columns.
+  const Csv csv = read_csv(QDir(out).filePath(QStringLiteral("head_2.csv")));
+  EXPECT_TRUE(same(csv.values, engine.blocks[5].head[1].weights));
+  EXPECT_EQ(csv.values.rows(), int(engine.target_tokens.size()));
+  EXPECT_EQ(csv.values.cols(), int(engine.source_tokens.size()));
+}
+
+TEST(ModelExport, MarianTranslateFillsTheTargetWithTheGreedyTranslation) {
+  QTemporaryDir dir;
+  const QString model = write_marian(dir.filePath(QStringLiteral("marian")));
+  const QString out = dir.filePath(QStringLiteral("out"));
+  const ProgramRun run = run_attnviz({"--model", model, "--source", kText, "--translate",
+                                      "--max-tokens", "6", "--export", out, "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+
+  attn::Expected<std::shared_ptr<const attn::TransformerModel>> loaded =
+      attn::load_model(model.toStdString());
+  ASSERT_TRUE(loaded.ok());
+  attn::TranslateOptions options;
+  options.max_tokens = 6;
+  attn::Expected<attn::Translation> translation = loaded.value()->translate(kText, options);
+  ASSERT_TRUE(translation.ok());
+  EXPECT_LE(translation->ids.size(), 6u);
+  EXPECT_TRUE(run.err.contains(QStringLiteral("attnviz: translation: ") +
+                               QString::fromStdString(translation->text)))
+      << run.err.toStdString();
+  const attn::Trace engine = engine_trace(model, kText, translation->text);
+  const json trace = read_json(QDir(out).filePath(QStringLiteral("trace.json")));
+  ASSERT_TRUE(trace.is_object());
+  EXPECT_EQ(trace.at("token_ids").at("target").get<std::vector<int>>(),
+            ids_of(engine.target_tokens));
+}
+
+TEST(ModelExport, TranslateIsRefusedWithoutATranslationModel) {
+  QTemporaryDir dir;
+  const QString out = dir.filePath(QStringLiteral("out"));
+  const ProgramRun no_model = run_attnviz({"--source", kText, "--translate", "--export", out});
+  EXPECT_EQ(no_model.exit_code, 2);
+  EXPECT_TRUE(no_model.err.contains(QStringLiteral("--translate needs --model")));
+  const QString marian = write_marian(dir.filePath(QStringLiteral("marian")));
+  const ProgramRun with_target = run_attnviz(
+      {"--model", marian, "--source", kText, "--target", "x", "--translate", "--export", out});
+  EXPECT_EQ(with_target.exit_code, 2);
+  EXPECT_TRUE(with_target.err.contains(QStringLiteral("leave out --target")));
+  const ProgramRun bound =
+      run_attnviz({"--model", marian, "--source", kText, "--max-tokens", "3", "--export", out});
+  EXPECT_EQ(bound.exit_code, 2);
+  EXPECT_TRUE(bound.err.contains(QStringLiteral("--max-tokens needs --translate")));
+  const ProgramRun zero = run_attnviz(
+      {"--model", marian, "--source", kText, "--translate", "--max-tokens", "0", "--export", out});
+  EXPECT_EQ(zero.exit_code, 2);
+  const QString gpt2 = write_gpt2(dir.filePath(QStringLiteral("gpt2")));
+  const ProgramRun decoder =
+      run_attnviz({"--model", gpt2, "--source", kText, "--translate", "--export", out});
+  EXPECT_EQ(decoder.exit_code, 3);
+  EXPECT_TRUE(decoder.err.contains(QStringLiteral("is not a translation model")))
+      << decoder.err.toStdString();
+  EXPECT_FALSE(QFileInfo::exists(out));
 }
 
 }  // namespace

@@ -145,26 +145,6 @@ TEST(ModelLoader, AnUnknownModelTypeListsTheSupportedOnes) {
   EXPECT_NE(supported_model_types().find("gpt2, bert, llama"), std::string::npos);
 }
 
-TEST(ModelLoader, MarianIsNotSupportedYet) {
-  Scratch scratch("marian");
-  const nlohmann::json config = {{"model_type", "marian"},
-                                 {"d_model", 16},
-                                 {"encoder_layers", 2},
-                                 {"decoder_layers", 2},
-                                 {"encoder_attention_heads", 4},
-                                 {"decoder_attention_heads", 4},
-                                 {"encoder_ffn_dim", 32},
-                                 {"decoder_ffn_dim", 32},
-                                 {"max_position_embeddings", 32},
-                                 {"vocab_size", 100},
-                                 {"pad_token_id", 99},
-                                 {"eos_token_id", 0},
-                                 {"decoder_start_token_id", 99}};
-  write_text(scratch / "config.json", config.dump(2));
-  expect_refusal(load_model(scratch.str()), scratch.str(),
-                 {"Marian translation models are not supported yet"});
-}
-
 TEST(ModelLoader, AMissingModelSafetensorsIsRefused) {
   Scratch scratch("no-weights");
   write_gpt2_folder(scratch.str(), tiny_gpt2());

@@ -193,16 +193,17 @@ Mat rotary(const Mat& x, double theta, bool interleaved) {
   return y;
 }
 
-/// Scaled dot-product attention of one head (Vaswani et al. 2017, Eq. 1): q, k, v n × hd;
+/// Scaled dot-product attention of one head (Vaswani et al. 2017, Eq. 1): q n × hd, k and v
+/// n_k × hd (n_k = n for self-attention);
 /// scores = q·kᵀ/√hd with −inf where a causal mask hides a key, weights = softmax by row
 /// (max subtracted), output = weights · v. Appends scores and weights to `block`.
 Mat attend(const Mat& q, const Mat& k, const Mat& v, bool causal, RefBlock& block) {
-  const int n = int(q.size()), hd = int(q[0].size());
-  Eigen::MatrixXd scores(n, n), weights(n, n);
+  const int n = int(q.size()), n_k = int(k.size()), hd = int(q[0].size());
+  Eigen::MatrixXd scores(n, n_k), weights(n, n_k);
   Mat out(n, Vec(hd, 0.0));
   for (int i = 0; i < n; ++i) {
     double row_max = kMinusInf;
-    for (int j = 0; j < n; ++j) {
+    for (int j = 0; j < n_k; ++j) {
       if (causal && j > i) {
         scores(i, j) = kMinusInf;
         continue;
@@ -213,11 +214,11 @@ Mat attend(const Mat& q, const Mat& k, const Mat& v, bool causal, RefBlock& bloc
       row_max = std::max(row_max, scores(i, j));
     }
     double total = 0.0;
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < n_k; ++j)
       total += std::isinf(scores(i, j)) ? 0.0 : std::exp(scores(i, j) - row_max);
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < n_k; ++j)
       weights(i, j) = std::isinf(scores(i, j)) ? 0.0 : std::exp(scores(i, j) - row_max) / total;
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < n_k; ++j)
       for (int c = 0; c < hd; ++c) out[i][c] += weights(i, j) * v[j][c];
   }
   block.scores.push_back(scores);
@@ -507,7 +508,158 @@ Expected<RefOutput> llama_forward(const RefConfig& c, const RefTensors& tensors,
   return result;
 }
 
+// ---- Marian (Junczys-Dowmunt et al. 2018; transformers modeling_marian.py) ------------------
+
+/// One MarianAttention with its post-LayerNorm: x = LN(x + out_proj(attention(q_proj(x),
+/// k_proj(kv), v_proj(kv)))), heads consecutive slices, scores · head_dim^−0.5.
+struct RefAttention {
+  Mat q_w, k_w, v_w, o_w;
+  Vec q_b, k_b, v_b, o_b, ln_w, ln_b;
+  void read(Weights& w, const std::string& layer, const std::string& module, int d) {
+    const std::string p = layer + module + ".";
+    q_w = w.matrix(p + "q_proj.weight", d, d);
+    q_b = w.vector(p + "q_proj.bias", d);
+    k_w = w.matrix(p + "k_proj.weight", d, d);
+    k_b = w.vector(p + "k_proj.bias", d);
+    v_w = w.matrix(p + "v_proj.weight", d, d);
+    v_b = w.vector(p + "v_proj.bias", d);
+    o_w = w.matrix(p + "out_proj.weight", d, d);
+    o_b = w.vector(p + "out_proj.bias", d);
+    ln_w = w.vector(layer + module + "_layer_norm.weight", d);
+    ln_b = w.vector(layer + module + "_layer_norm.bias", d);
+  }
+  Mat apply(const Mat& x, const Mat& kv, int heads, bool causal, double eps,
+            RefBlock& block) const {
+    const int d = int(q_w.size()), hd = d / heads;
+    const Mat q = linear(x, q_w, &q_b), k = linear(kv, k_w, &k_b), v = linear(kv, v_w, &v_b);
+    Mat merged(x.size(), Vec(d, 0.0));
+    for (int h = 0; h < heads; ++h) {
+      const Mat out = attend(columns(q, h * hd, hd), columns(k, h * hd, hd), columns(v, h * hd, hd),
+                             causal, block);
+      for (std::size_t t = 0; t < x.size(); ++t)
+        for (int i = 0; i < hd; ++i) merged[t][h * hd + i] = out[t][i];
+    }
+    Mat y = x;
+    add_in_place(y, linear(merged, o_w, &o_b));
+    return layer_norm(y, ln_w, ln_b, eps);
+  }
+};
+
+/// fc2(act(fc1(x))) with its residual and final_layer_norm.
+struct RefFeedForward {
+  Mat fc1_w, fc2_w;
+  Vec fc1_b, fc2_b, ln_w, ln_b;
+  void read(Weights& w, const std::string& layer, int d, int f) {
+    fc1_w = w.matrix(layer + "fc1.weight", f, d);
+    fc1_b = w.vector(layer + "fc1.bias", f);
+    fc2_w = w.matrix(layer + "fc2.weight", d, f);
+    fc2_b = w.vector(layer + "fc2.bias", d);
+    ln_w = w.vector(layer + "final_layer_norm.weight", d);
+    ln_b = w.vector(layer + "final_layer_norm.bias", d);
+  }
+  Mat apply(const Mat& x, const std::string& act, double eps) const {
+    Mat inner = linear(x, fc1_w, &fc1_b);
+    for (Vec& row : inner)
+      for (double& v : row) v = activation(act, v);
+    Mat y = x;
+    add_in_place(y, linear(inner, fc2_w, &fc2_b));
+    return layer_norm(y, ln_w, ln_b, eps);
+  }
+};
+
+/// embed_tokens(ids) · scale + MarianSinusoidalPositionalEmbedding(positions 0..n−1): column
+/// j < ⌈d/2⌉ holds sin(t / 10000^(2j/d)), column ⌈d/2⌉ + j holds cos of the same angle.
+Mat marian_embed(const Mat& table, const std::vector<int>& ids, int d, double scale) {
+  Mat x(ids.size(), Vec(d, 0.0));
+  const int sines = (d + 1) / 2;
+  for (std::size_t t = 0; t < ids.size(); ++t) {
+    for (int j = 0; j < sines; ++j) {
+      const double angle = double(t) / std::pow(10000.0, 2.0 * j / d);
+      x[t][j] = double(float(std::sin(angle)));  // the table is float32
+      if (sines + j < d) x[t][sines + j] = double(float(std::cos(angle)));
+    }
+    for (int i = 0; i < d; ++i) x[t][i] += table[ids[t]][i] * scale;
+  }
+  return x;
+}
+
 }  // namespace
+
+Expected<RefOutput> reference_marian(const RefConfig& c, const RefTensors& tensors,
+                                     const std::vector<int>& source_ids,
+                                     const std::vector<int>& decoder_ids) {
+  if (auto e = check_ids(c, source_ids, c.max_positions)) return *e;
+  if (auto e = check_ids(c, decoder_ids, c.max_positions)) return *e;
+  const int d = c.d_model;
+  Weights w(tensors, {"model.", ""});
+  const Mat shared = w.matrix("shared.weight", c.vocab_size, d);
+  const Mat bias = w.has("final_logits_bias") ? w.matrix("final_logits_bias", 1, c.vocab_size)
+                                              : Mat(1, Vec(c.vocab_size, 0.0));
+  std::vector<RefAttention> enc_self(c.encoder_layers), dec_self(c.n_layers), dec_cross(c.n_layers);
+  std::vector<RefFeedForward> enc_ffn(c.encoder_layers), dec_ffn(c.n_layers);
+  for (int l = 0; l < c.encoder_layers; ++l) {
+    const std::string p = "encoder.layers." + std::to_string(l) + ".";
+    enc_self[l].read(w, p, "self_attn", d);
+    enc_ffn[l].read(w, p, d, c.encoder_d_ff);
+  }
+  for (int l = 0; l < c.n_layers; ++l) {
+    const std::string p = "decoder.layers." + std::to_string(l) + ".";
+    dec_self[l].read(w, p, "self_attn", d);
+    dec_cross[l].read(w, p, "encoder_attn", d);
+    dec_ffn[l].read(w, p, d, c.d_ff);
+  }
+  if (auto e = w.error()) return *e;
+  const double scale = c.scale_embedding ? std::sqrt(double(d)) : 1.0;
+
+  RefOutput result;
+  Mat x = marian_embed(shared, source_ids, d, scale);
+  for (int l = 0; l < c.encoder_layers; ++l) {
+    RefBlock block;
+    block.name = "model.encoder.layers." + std::to_string(l) + ".self_attn";
+    x = enc_self[l].apply(x, x, c.encoder_heads, /*causal=*/false, c.norm_eps, block);
+    result.blocks.push_back(std::move(block));
+    x = enc_ffn[l].apply(x, c.activation, c.norm_eps);
+  }
+  Mat y = marian_embed(shared, decoder_ids, d, scale);
+  for (int l = 0; l < c.n_layers; ++l) {
+    const std::string p = "model.decoder.layers." + std::to_string(l) + ".";
+    RefBlock self_block, cross_block;
+    self_block.name = p + "self_attn";
+    cross_block.name = p + "encoder_attn";
+    y = dec_self[l].apply(y, y, c.n_heads, /*causal=*/true, c.norm_eps, self_block);
+    y = dec_cross[l].apply(y, x, c.n_heads, /*causal=*/false, c.norm_eps, cross_block);
+    result.blocks.push_back(std::move(self_block));
+    result.blocks.push_back(std::move(cross_block));
+    y = dec_ffn[l].apply(y, c.activation, c.norm_eps);
+  }
+  result.hidden = to_eigen(y);
+  result.logits = unembed(y, shared);
+  for (Eigen::Index r = 0; r < result.logits.rows(); ++r)
+    for (int v = 0; v < c.vocab_size; ++v) result.logits(r, v) += bias[0][v];
+  return result;
+}
+
+Expected<std::vector<int>> reference_marian_greedy(const RefConfig& c, const RefTensors& tensors,
+                                                   const std::vector<int>& source_ids,
+                                                   int max_tokens) {
+  std::vector<int> decoder = {c.decoder_start_id}, produced;
+  for (int step = 0; step < max_tokens && int(decoder.size()) < c.max_positions; ++step) {
+    const Expected<RefOutput> out = reference_marian(c, tensors, source_ids, decoder);
+    if (!out) return out.error();
+    const Eigen::MatrixXd& logits = out->logits;
+    int next = -1;
+    for (int v = 0; v < logits.cols(); ++v) {
+      if (v == c.decoder_start_id) continue;  // the pad token is never produced
+      if (next < 0 || logits(logits.rows() - 1, v) > logits(logits.rows() - 1, next)) next = v;
+    }
+    produced.push_back(next);
+    decoder.push_back(next);
+    if (next == c.eos_id) break;
+  }
+  return produced;
+}
+
+namespace {}  // namespace
 
 Expected<RefOutput> reference_forward(const RefConfig& config, const RefTensors& tensors,
                                       const std::vector<int>& ids,

@@ -45,6 +45,13 @@ struct RefConfig {
   std::string activation = "gelu_new";  ///< "gelu_new", "gelu", "silu", "relu"
   bool tie_word_embeddings = true;      ///< Llama: logits through the embedding, no lm_head
   bool attention_bias = false;          ///< q/k/v biases (Qwen2)
+  // Marian (encoder–decoder): n_layers, n_heads, d_ff above are the decoder's.
+  int encoder_layers = 0;
+  int encoder_heads = 0;
+  int encoder_d_ff = 0;
+  bool scale_embedding = true;
+  int decoder_start_id = -1;  ///< = pad_token_id
+  int eos_id = -1;            ///< "</s>"
 };
 
 /// One attention block: its name as in the checkpoint and, per head, n × n matrices.
@@ -71,6 +78,25 @@ struct RefOutput {
 Expected<RefOutput> reference_forward(const RefConfig& config, const RefTensors& tensors,
                                       const std::vector<int>& ids,
                                       const std::vector<int>& token_types = {});
+
+/// Marian (transformers modeling_marian.py, MarianMTModel): the encoder over `source_ids`, the
+/// decoder over `decoder_ids` (start token first), post-LayerNorm, sinusoidal positions (sin
+/// in the first half of each row, cos in the second), embeddings × √d_model when
+/// scale_embedding, logits = hidden · sharedᵀ + final_logits_bias. Blocks: every encoder
+/// layer's self_attn, then per decoder layer its self_attn (causal) and encoder_attn (target
+/// rows × source columns), named "model.encoder.layers.{i}.self_attn" etc. `hidden` is the
+/// decoder's output.
+Expected<RefOutput> reference_marian(const RefConfig& config, const RefTensors& tensors,
+                                     const std::vector<int>& source_ids,
+                                     const std::vector<int>& decoder_ids);
+
+/// Greedy translation by full recomputation: from config.decoder_start_id, append the argmax of
+/// the last row's logits (the pad token never chosen, as opus-mt's bad_words_ids ask) until
+/// config.eos_id or `max_tokens` tokens. Returns the produced ids (without the start token).
+Expected<std::vector<int>> reference_marian_greedy(const RefConfig& config,
+                                                   const RefTensors& tensors,
+                                                   const std::vector<int>& source_ids,
+                                                   int max_tokens);
 
 /// Greedy decoding as llama2.c's generate() with temperature 0: from BOS (id 1), `steps`
 /// forward passes, each recomputing the whole sequence and appending the argmax of the last

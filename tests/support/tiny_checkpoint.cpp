@@ -187,6 +187,56 @@ void make_llama2c(const RefConfig& c, TensorMaker& m) {
   if (!c.tie_word_embeddings) m.weight("wcls", c.vocab_size, d, d);
 }
 
+void make_marian(const RefConfig& c, TensorMaker& m, const TinyOptions& options) {
+  const std::int64_t d = c.d_model;
+  m.normal("model.shared.weight", {c.vocab_size, d}, 0.0, 0.3);
+  m.normal("final_logits_bias", {1, c.vocab_size}, 0.0, 0.5);
+  if (options.marian_tied_copies) {
+    // The same values under every tied name (seeded by the shared name).
+    for (const char* copy : {"model.encoder.embed_tokens.weight",
+                             "model.decoder.embed_tokens.weight", "lm_head.weight"})
+      m.normal(copy, {c.vocab_size, d}, 0.0, 0.3, "model.shared.weight");
+    for (const char* side : {"encoder", "decoder"}) {
+      std::vector<float> table(std::size_t(c.max_positions * d));
+      for (std::int64_t t = 0; t < c.max_positions; ++t)
+        for (std::int64_t j = 0; j < d / 2; ++j) {
+          const double angle = double(t) / std::pow(10000.0, 2.0 * double(j) / double(d));
+          table[std::size_t(t * d + j)] = float(std::sin(angle));
+          table[std::size_t(t * d + d / 2 + j)] = float(std::cos(angle));
+        }
+      m.fixed(std::string("model.") + side + ".embed_positions.weight", {c.max_positions, d},
+              std::move(table));
+    }
+  }
+  auto attention = [&](const std::string& layer, const std::string& module) {
+    for (const char* part : {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+      m.weight(layer + module + "." + part + ".weight", d, d, d);
+      m.bias(layer + module + "." + part + ".bias", d);
+    }
+    m.norm(layer + module + "_layer_norm.weight", d);
+    m.bias(layer + module + "_layer_norm.bias", d);
+  };
+  auto feed_forward = [&](const std::string& layer, std::int64_t f) {
+    m.weight(layer + "fc1.weight", f, d, d);
+    m.bias(layer + "fc1.bias", f);
+    m.weight(layer + "fc2.weight", d, f, f);
+    m.bias(layer + "fc2.bias", d);
+    m.norm(layer + "final_layer_norm.weight", d);
+    m.bias(layer + "final_layer_norm.bias", d);
+  };
+  for (int l = 0; l < c.encoder_layers; ++l) {
+    const std::string p = "model.encoder.layers." + std::to_string(l) + ".";
+    attention(p, "self_attn");
+    feed_forward(p, c.encoder_d_ff);
+  }
+  for (int l = 0; l < c.n_layers; ++l) {
+    const std::string p = "model.decoder.layers." + std::to_string(l) + ".";
+    attention(p, "self_attn");
+    attention(p, "encoder_attn");
+    feed_forward(p, c.d_ff);
+  }
+}
+
 std::optional<Error> write_file(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), std::streamsize(bytes.size()));
@@ -300,6 +350,28 @@ RefConfig tiny_llama2c_config() {
   return c;
 }
 
+RefConfig tiny_marian_config() {
+  RefConfig c;
+  c.family = Family::Marian;
+  c.model_type = "marian";
+  c.n_layers = 2;
+  c.n_heads = c.n_kv_heads = 2;
+  c.d_model = 16;
+  c.head_dim = 8;
+  c.d_ff = 24;
+  c.encoder_layers = 2;
+  c.encoder_heads = 4;
+  c.encoder_d_ff = 40;
+  c.vocab_size = 66;
+  c.max_positions = 32;
+  c.norm_eps = 1e-5;
+  c.activation = "swish";
+  c.scale_embedding = true;
+  c.decoder_start_id = 65;
+  c.eos_id = 0;
+  return c;
+}
+
 TinyCheckpoint make_tiny_checkpoint(const RefConfig& config, const TinyOptions& options) {
   TinyCheckpoint checkpoint;
   checkpoint.config = config;
@@ -317,6 +389,9 @@ TinyCheckpoint make_tiny_checkpoint(const RefConfig& config, const TinyOptions& 
       break;
     case Family::Llama2c:
       make_llama2c(config, maker);
+      break;
+    case Family::Marian:
+      make_marian(config, maker, options);
       break;
     default:
       break;
@@ -406,6 +481,46 @@ std::string TinyCheckpoint::config_json(DType dtype) const {
         j["mlp_bias"] = false;
         j["pretraining_tp"] = 1;
       }
+      break;
+    case Family::Marian:  // as Helsinki-NLP/opus-mt-* config.json, sizes shrunk
+      j["_name_or_path"] = "tiny-opus-mt";
+      j["activation_dropout"] = 0.0;
+      j["activation_function"] = c.activation;
+      j["add_bias_logits"] = false;
+      j["add_final_layer_norm"] = false;
+      j["architectures"] = {"MarianMTModel"};
+      j["attention_dropout"] = 0.0;
+      j["bad_words_ids"] = {{c.decoder_start_id}};
+      j["bos_token_id"] = 0;
+      j["classif_dropout"] = 0.0;
+      j["classifier_dropout"] = 0.0;
+      j["d_model"] = c.d_model;
+      j["decoder_attention_heads"] = c.n_heads;
+      j["decoder_ffn_dim"] = c.d_ff;
+      j["decoder_layerdrop"] = 0.0;
+      j["decoder_layers"] = c.n_layers;
+      j["decoder_start_token_id"] = c.decoder_start_id;
+      j["decoder_vocab_size"] = c.vocab_size;
+      j["dropout"] = 0.1;
+      j["encoder_attention_heads"] = c.encoder_heads;
+      j["encoder_ffn_dim"] = c.encoder_d_ff;
+      j["encoder_layerdrop"] = 0.0;
+      j["encoder_layers"] = c.encoder_layers;
+      j["eos_token_id"] = c.eos_id;
+      j["forced_eos_token_id"] = c.eos_id;
+      j["init_std"] = 0.02;
+      j["is_encoder_decoder"] = true;
+      j["max_length"] = 512;
+      j["max_position_embeddings"] = c.max_positions;
+      j["model_type"] = "marian";
+      j["normalize_before"] = false;
+      j["normalize_embedding"] = false;
+      j["num_beams"] = 4;
+      j["num_hidden_layers"] = c.encoder_layers;
+      j["pad_token_id"] = c.decoder_start_id;
+      j["scale_embedding"] = c.scale_embedding;
+      j["share_encoder_decoder_embeddings"] = true;
+      j["static_position_embeddings"] = true;
       break;
     default:
       return {};

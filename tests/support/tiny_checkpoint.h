@@ -25,6 +25,9 @@ struct TinyOptions {
   bool legacy_layer_norm_names = false;  ///< BERT: LayerNorm.gamma / LayerNorm.beta
   bool pooler = false;                   ///< BERT: pooler.dense.{weight [D,D], bias [D]}
   bool freq_cis = true;                  ///< llama2.c: run.c-export cos/sin tables (false: zeros)
+  /// Marian: the embeddings under encoder/decoder.embed_tokens and lm_head too (as older
+  /// exports stored every tied copy), and the sinusoidal embed_positions tables.
+  bool marian_tied_copies = false;
 };
 
 /// A tiny checkpoint of one family: its config, its tensors by exact stored name.
@@ -48,11 +51,15 @@ struct TinyCheckpoint {
 };
 
 /// Tiny configs, fast to run: 2 layers, 4 heads, vocab 64–100, 32–64 positions.
-RefConfig tiny_gpt2_config();     ///< D 16, gelu_new, eps 1e-5
-RefConfig tiny_bert_config();     ///< D 16, F 48, 2 token types, gelu, eps 1e-12
-RefConfig tiny_llama_config();    ///< D 32, 4 heads, 2 kv heads, F 44, untied lm_head
-RefConfig tiny_qwen2_config();    ///< as Llama with q/k/v biases, tied, eps 1e-6, θ 10⁶
-RefConfig tiny_llama2c_config();  ///< D 32, 4 heads, 2 kv heads, F 40, seq_len 32, shared
+RefConfig tiny_gpt2_config();   ///< D 16, gelu_new, eps 1e-5
+RefConfig tiny_bert_config();   ///< D 16, F 48, 2 token types, gelu, eps 1e-12
+RefConfig tiny_llama_config();  ///< D 32, 4 heads, 2 kv heads, F 44, untied lm_head
+RefConfig tiny_qwen2_config();  ///< as Llama with q/k/v biases, tied, eps 1e-6, θ 10⁶
+RefConfig tiny_llama2c_config();
+/// Marian: D 16, 2 encoder layers with 4 heads and F 40, 2 decoder layers with 2 heads and
+/// F 24, swish, vocab 66 (the ids of tests/data/marian-tiny/vocab.json: </s> 0, <unk> 1,
+/// <pad> 65 = decoder start), 32 positions.
+RefConfig tiny_marian_config();  ///< D 32, 4 heads, 2 kv heads, F 40, seq_len 32, shared
 
 /// Seeded random weights for `config` with the family's exact names and shapes. Each tensor's
 /// values depend only on the seed and its unprefixed name, not on options or order.

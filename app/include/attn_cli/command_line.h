@@ -74,6 +74,8 @@ enum class OutputFormat { Png, Svg, Pdf, Jpg, Csv, Json };
 struct ModelChoice {
   QString path;            ///< a Hugging Face folder or a llama2.c .bin; empty: the toy model
   QString tokenizer_path;  ///< llama2.c only: its tokenizer.bin when not beside the model
+  bool translate = false;  ///< --translate: the target is the model's greedy translation
+  int max_tokens = 128;    ///< --max-tokens: at most this many tokens translated
   bool any() const { return !path.isEmpty(); }
 };
 

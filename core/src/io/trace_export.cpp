@@ -276,6 +276,13 @@ std::string trace_to_json(const Trace& trace) {
   append_ids(out, shown >= 0 ? trace.query_tokens(trace.blocks[shown]) : std::vector<Token>{});
   out += ",\"key\":";
   append_ids(out, shown >= 0 ? trace.key_tokens(trace.blocks[shown]) : std::vector<Token>{});
+  if (!trace.target_tokens.empty() && trace.model.family != Family::Toy) {
+    // An encoder–decoder: each block's "queries" and "keys" name one of these.
+    out += ",\"source\":";
+    append_ids(out, trace.source_tokens);
+    out += ",\"target\":";
+    append_ids(out, trace.target_tokens);
+  }
   out += '}';
   if (trace.model.family == Family::Toy) append_toy_detail(out, trace);
   out += ",\n\"blocks\":[";

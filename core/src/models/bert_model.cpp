@@ -48,16 +48,8 @@ Expected<std::shared_ptr<const BertModel>> BertModel::load(
     if (!read.problems().empty()) break;
   }
   if (std::optional<Error> problem = read.error()) return *problem;
-  ModelInfo& card = model->info_;
-  card.parameters = read.parameters_read();
-  for (const std::string& name :
-       read.unexpected({"pooler.", "cls.", "position_ids", "embeddings.position_ids"})) {
-    card.warnings.push_back("unused tensor " + name);
-  }
-  if (read.non_finite() > 0) {
-    card.warnings.push_back(std::to_string(read.non_finite()) +
-                            " weights are NaN or infinite: the attention shown may be NaN");
-  }
+  note_unused_and_non_finite(read, {"pooler.", "cls.", "position_ids", "embeddings.position_ids"},
+                             model->info_);
   return std::shared_ptr<const BertModel>(std::move(model));
 }
 
@@ -102,7 +94,7 @@ Matrix BertModel::forward(const std::vector<Token>& tokens, ForwardCapture& capt
         attend_heads(q, k, v, config_.n_heads, config_.n_heads, false,
                      "encoder.layer." + std::to_string(i) + ".attention.self", i, capture);
     const Matrix attended = linear_out_in(heads, l.out_w, l.out_b);
-    if (capture.explain_layer == i) {
+    if (capture.explain_block == i) {
       capture.detail.x_query = x;
       capture.detail.x_key = x;
       capture.detail.output = attended;

@@ -33,15 +33,7 @@ Expected<std::shared_ptr<const Gpt2Model>> Gpt2Model::load(
   model->ln_f_w_ = read.vector("ln_f.weight", D);
   model->ln_f_b_ = read.vector("ln_f.bias", D);
   if (std::optional<Error> problem = read.error()) return *problem;
-  ModelInfo& card = model->info_;
-  card.parameters = read.parameters_read();
-  for (const std::string& name : read.unexpected({"attn.bias", "attn.masked_bias", "lm_head"})) {
-    card.warnings.push_back("unused tensor " + name);
-  }
-  if (read.non_finite() > 0) {
-    card.warnings.push_back(std::to_string(read.non_finite()) +
-                            " weights are NaN or infinite: the attention shown may be NaN");
-  }
+  note_unused_and_non_finite(read, {"attn.bias", "attn.masked_bias", "lm_head"}, model->info_);
   return std::shared_ptr<const Gpt2Model>(std::move(model));
 }
 
@@ -61,7 +53,7 @@ Matrix Gpt2Model::forward(const std::vector<Token>& tokens, ForwardCapture& capt
     const Matrix heads = attend_heads(qkv.leftCols(D), k, v, config_.n_heads, config_.n_heads, true,
                                       "h." + std::to_string(i) + ".attn", i, capture);
     const Matrix attended = linear_in_out(heads, l.c_proj_w, l.c_proj_b);
-    if (capture.explain_layer == i) {
+    if (capture.explain_block == i) {
       capture.detail.x_query = a;
       capture.detail.x_key = a;
       capture.detail.output = attended;

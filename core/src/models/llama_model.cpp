@@ -1,22 +1,6 @@
 #include "attn/models/llama_model.h"
 
 namespace attn {
-namespace {
-
-void report_unused_and_non_finite(const WeightReader& read,
-                                  const std::vector<std::string>& ignorable, ModelInfo& card) {
-  card.parameters = read.parameters_read();
-  for (const std::string& name : read.unexpected(ignorable)) {
-    card.warnings.push_back("unused tensor " + name);
-  }
-  if (read.non_finite() > 0) {
-    card.warnings.push_back(std::to_string(read.non_finite()) +
-                            " weights are NaN or infinite: the attention shown may be NaN");
-  }
-}
-
-}  // namespace
-
 Expected<std::shared_ptr<const LlamaModel>> LlamaModel::load(
     const ModelConfig& config, std::shared_ptr<const SubwordTokenizer> tokenizer,
     std::shared_ptr<const TensorSource> tensors, ModelInfo info) {
@@ -53,7 +37,7 @@ Expected<std::shared_ptr<const LlamaModel>> LlamaModel::load(
     model->lm_head_ = read.matrix("lm_head.weight", V, D);
   }
   if (std::optional<Error> problem = read.error()) return *problem;
-  report_unused_and_non_finite(read, {"rotary_emb.inv_freq"}, model->info_);
+  note_unused_and_non_finite(read, {"rotary_emb.inv_freq"}, model->info_);
   return std::shared_ptr<const LlamaModel>(std::move(model));
 }
 
@@ -87,7 +71,7 @@ Expected<std::shared_ptr<const LlamaModel>> LlamaModel::load_llama2c(
   model->final_norm_ = read.vector("rms_final_weight", D);
   if (!shared_classifier) model->lm_head_ = read.matrix("wcls", V, D);
   if (std::optional<Error> problem = read.error()) return *problem;
-  report_unused_and_non_finite(read, {}, model->info_);
+  note_unused_and_non_finite(read, {}, model->info_);
   return std::shared_ptr<const LlamaModel>(std::move(model));
 }
 
@@ -122,7 +106,7 @@ Matrix LlamaModel::forward(const std::vector<Token>& tokens, ForwardCapture& cap
     Matrix q = linear_out_in(a, l.wq, l.bq);  // n × H·d
     Matrix k = linear_out_in(a, l.wk, l.bk);  // n × KV·d
     const Matrix v = linear_out_in(a, l.wv, l.bv);
-    const bool explaining = capture.explain_layer == i;
+    const bool explaining = capture.explain_block == i;
     if (explaining) {
       capture.detail.rotary = true;
       capture.detail.q_unrotated.clear();

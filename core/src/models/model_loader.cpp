@@ -13,6 +13,7 @@
 #include "attn/models/bert_model.h"
 #include "attn/models/gpt2_model.h"
 #include "attn/models/llama_model.h"
+#include "attn/models/marian_model.h"
 #include "attn/text/llama2c_tokenizer.h"
 
 namespace attn {
@@ -63,6 +64,19 @@ ModelInfo card_for(const ModelConfig& config, const std::string& path,
   return info;
 }
 
+// Marian (opus-mt): source.spm, target.spm and vocab.json instead of one tokenizer.
+Expected<std::shared_ptr<const TransformerModel>> load_marian(
+    const ModelConfig& config, const std::string& folder,
+    const std::shared_ptr<const TensorSource>& tensors) {
+  Expected<std::unique_ptr<MarianTokenizer>> tokenizer = MarianTokenizer::load(folder);
+  if (!tokenizer) return tokenizer.error();
+  ModelInfo info = card_for(config, folder, *tensors);
+  info.layers = std::max(config.encoder_layers, config.n_layers);
+  auto model = MarianModel::load(config, std::move(tokenizer).value(), tensors, info);
+  if (!model) return model.error();
+  return std::shared_ptr<const TransformerModel>(model.value());
+}
+
 Expected<std::shared_ptr<const TransformerModel>> load_folder(const std::string& folder) {
   const std::string config_path = (fs::path(folder) / "config.json").string();
   if (!fs::exists(config_path)) {
@@ -74,13 +88,9 @@ Expected<std::shared_ptr<const TransformerModel>> load_folder(const std::string&
   if (!text) return text.error();
   Expected<ModelConfig> config = parse_model_config(text.value(), config_path);
   if (!config) return config.error();
-  if (config->family == Family::Marian) {
-    return model_error(folder +
-                       ": Marian translation models are not supported yet; attnviz "
-                       "computes gpt2, bert, llama, mistral and qwen2 checkpoints");
-  }
   Expected<std::shared_ptr<const TensorSource>> tensors = open_safetensors_folder(folder);
   if (!tensors) return tensors.error();
+  if (config->family == Family::Marian) return load_marian(config.value(), folder, tensors.value());
   Expected<std::unique_ptr<SubwordTokenizer>> tokenizer = load_tokenizer(folder);
   if (!tokenizer) return tokenizer.error();
   std::shared_ptr<const SubwordTokenizer> shared_tokenizer = std::move(tokenizer).value();

@@ -45,6 +45,11 @@ Expected<std::vector<Token>> TransformerModel::tokens_of_ids(const std::vector<i
   return tokens;
 }
 
+Expected<Translation> TransformerModel::translate(const std::string&,
+                                                  const TranslateOptions&) const {
+  return Error{InputField::Model, info_.name + " is not a translation model"};
+}
+
 Expected<std::vector<int>> TransformerModel::generate_greedy(std::vector<int> prompt, int steps,
                                                              const std::vector<int>& stop) const {
   for (int step = 0; step < steps; ++step) {
@@ -154,10 +159,22 @@ Expected<BlockDetail> TransformerModel::explain(const Trace& trace, int block) c
   }
   ForwardCapture capture;
   capture.keep_weights = false;
-  capture.explain_layer = trace.blocks[block].layer;
+  capture.explain_block = block;
   forward(trace.source_tokens, capture);
   capture.detail.block = block;
   return std::move(capture.detail);
+}
+
+void note_unused_and_non_finite(const WeightReader& read, const std::vector<std::string>& ignorable,
+                                ModelInfo& card) {
+  card.parameters = read.parameters_read();
+  for (const std::string& name : read.unexpected(ignorable)) {
+    card.warnings.push_back("unused tensor " + name);
+  }
+  if (read.non_finite() > 0) {
+    card.warnings.push_back(std::to_string(read.non_finite()) +
+                            " weights are NaN or infinite: the attention shown may be NaN");
+  }
 }
 
 Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, int heads,
@@ -165,7 +182,7 @@ Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, 
                     ForwardCapture& capture) {
   const int d_head = static_cast<int>(q.cols()) / heads;
   const int group = heads / kv_heads;
-  const bool explaining = capture.explain_layer == layer;
+  const bool explaining = capture.next_block++ == capture.explain_block;
   MaskSpec mask;
   mask.kind = causal ? MaskKind::Causal : MaskKind::None;
   HeadSettings settings;

@@ -1,23 +1,12 @@
 #include "attn/text/gpt2_bpe_tokenizer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "subword_support.h"
 
 namespace attn {
-namespace {
-
-Expected<nlohmann::json> parse_json(const std::string& bytes, const std::string& path) {
-  try {
-    return nlohmann::json::parse(bytes);
-  } catch (const nlohmann::json::exception& e) {
-    return Error{InputField::Model, path + " is not valid JSON (" + e.what() + ")"};
-  }
-}
-
-}  // namespace
-
 Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::string& folder) {
   return load(subword::join_path(folder, "vocab.json"), subword::join_path(folder, "merges.txt"));
 }
@@ -28,24 +17,10 @@ Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::st
   spec.source = vocab_json + " + " + merges_txt;
   spec.description = "GPT-2 byte-level BPE";
 
-  Expected<std::string> vocab_bytes =
-      subword::read_file(vocab_json, subword::kMaxTokenizerFileBytes, "the vocabulary vocab.json");
-  if (!vocab_bytes) return vocab_bytes.error();
-  Expected<nlohmann::json> vocab = parse_json(*vocab_bytes, vocab_json);
+  Expected<std::vector<std::pair<std::string, int>>> vocab =
+      subword::read_vocab_json(vocab_json, "the vocabulary vocab.json");
   if (!vocab) return vocab.error();
-  if (!vocab->is_object())
-    return Error{InputField::Model, vocab_json + " must be a JSON object of piece → id (it is a " +
-                                        std::string(vocab->type_name()) + ")"};
-  spec.vocab.reserve(vocab->size());
-  for (const auto& [key, value] : vocab->items()) {
-    if (!value.is_number_integer())
-      return Error{InputField::Model, vocab_json + ": the id of \"" + key + "\" is not an integer"};
-    const auto id = value.get<long long>();
-    if (id < 0 || id > subword::kMaxVocabularyId)
-      return Error{InputField::Model, vocab_json + ": the id of \"" + key + "\" (" +
-                                          std::to_string(id) + ") is out of range"};
-    spec.vocab.emplace_back(key, static_cast<int>(id));
-  }
+  spec.vocab = std::move(vocab).value();
 
   Expected<std::string> merges =
       subword::read_file(merges_txt, subword::kMaxTokenizerFileBytes, "the merges file merges.txt");
@@ -81,7 +56,7 @@ Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::st
     Expected<std::string> map_bytes =
         subword::read_file(map_path, 1 << 20, "special_tokens_map.json");
     if (!map_bytes) return map_bytes.error();
-    Expected<nlohmann::json> map = parse_json(*map_bytes, map_path);
+    Expected<nlohmann::json> map = subword::parse_json(*map_bytes, map_path);
     if (!map) return map.error();
     if (map->is_object()) {
       for (const auto& [key, value] : map->items()) {
@@ -92,9 +67,9 @@ Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::st
     }
   }
   for (const std::string& special : specials) {
-    const auto found = vocab->find(special);
-    if (found != vocab->end() && found->is_number_integer())
-      spec.added_tokens.push_back({special, found->get<int>(), true});
+    const auto found = std::find_if(spec.vocab.begin(), spec.vocab.end(),
+                                    [&](const auto& entry) { return entry.first == special; });
+    if (found != spec.vocab.end()) spec.added_tokens.push_back({special, found->second, true});
   }
 
   std::unique_ptr<Gpt2BpeTokenizer> tokenizer(new Gpt2BpeTokenizer);

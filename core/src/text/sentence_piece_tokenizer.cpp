@@ -28,6 +28,11 @@ Expected<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::load(
 }
 
 Expected<std::vector<Token>> SentencePieceTokenizer::encode(std::string_view text) const {
+  return encode(text, nullptr);
+}
+
+Expected<std::vector<Token>> SentencePieceTokenizer::encode(
+    std::string_view text, std::vector<std::string>* pieces) const {
   Error error;
   if (!subword::check_utf8(text, error)) return error;
   const sentencepiece::ImmutableSentencePieceText encoded =
@@ -37,6 +42,7 @@ Expected<std::vector<Token>> SentencePieceTokenizer::encode(std::string_view tex
   for (const auto& p : encoded.pieces()) {
     Token token;
     token.id = static_cast<int>(p.id());
+    if (pieces != nullptr) pieces->push_back(p.piece());
     token.piece = processor_->IdToPiece(token.id);  // p.piece() is the surface for <unk>
     token.begin = std::min<std::size_t>(p.begin(), text.size());
     token.end = std::min<std::size_t>(std::max(p.end(), p.begin()), text.size());
@@ -46,10 +52,7 @@ Expected<std::vector<Token>> SentencePieceTokenizer::encode(std::string_view tex
     } else if (processor_->IsUnknown(token.id) || processor_->IsControl(token.id)) {
       token.text = token.piece;
     } else {
-      std::string shown = token.piece;
-      std::size_t at = 0;
-      while ((at = shown.find("\xE2\x96\x81", at)) != std::string::npos) shown.replace(at, 3, " ");
-      token.text = subword::display_label(shown);
+      token.text = subword::sentence_piece_label(token.piece);
     }
     tokens.push_back(std::move(token));
   }
@@ -70,6 +73,12 @@ std::string SentencePieceTokenizer::decode(const std::vector<int>& ids) const {
   for (int id : ids)
     if (id >= 0 && id < processor_->GetPieceSize()) valid.push_back(id);
   return subword::to_valid_utf8(processor_->DecodeIds(valid));
+}
+
+std::string SentencePieceTokenizer::decode_pieces(const std::vector<std::string>& pieces) const {
+  std::string text;
+  if (!processor_->Decode(pieces, &text).ok()) text.clear();
+  return subword::to_valid_utf8(text);
 }
 
 int SentencePieceTokenizer::special_id(std::string_view text) const {

@@ -34,6 +34,37 @@ Expected<std::string> read_file(const std::string& path, std::size_t max_bytes,
   return bytes;
 }
 
+Expected<nlohmann::json> parse_json(const std::string& bytes, const std::string& path) {
+  try {
+    return nlohmann::json::parse(bytes);
+  } catch (const nlohmann::json::exception& e) {
+    return Error{InputField::Model, path + " is not valid JSON (" + e.what() + ")"};
+  }
+}
+
+Expected<std::vector<std::pair<std::string, int>>> read_vocab_json(const std::string& path,
+                                                                   const std::string& what) {
+  Expected<std::string> bytes = read_file(path, kMaxTokenizerFileBytes, what);
+  if (!bytes) return bytes.error();
+  Expected<nlohmann::json> vocab = parse_json(*bytes, path);
+  if (!vocab) return vocab.error();
+  if (!vocab->is_object())
+    return Error{InputField::Model, path + " must be a JSON object of piece → id (it is a " +
+                                        std::string(vocab->type_name()) + ")"};
+  std::vector<std::pair<std::string, int>> pieces;
+  pieces.reserve(vocab->size());
+  for (const auto& [key, value] : vocab.value().items()) {
+    if (!value.is_number_integer())
+      return Error{InputField::Model, path + ": the id of \"" + key + "\" is not an integer"};
+    const auto id = value.get<long long>();
+    if (id < 0 || id > kMaxVocabularyId)
+      return Error{InputField::Model, path + ": the id of \"" + key + "\" (" + std::to_string(id) +
+                                          ") is out of range"};
+    pieces.emplace_back(key, static_cast<int>(id));
+  }
+  return pieces;
+}
+
 std::string join_path(const std::string& folder, const std::string& name) {
   return (std::filesystem::path(folder) / name).string();
 }
@@ -147,6 +178,12 @@ std::string display_label(std::string_view bytes) {
     }
   }
   return out;
+}
+
+std::string sentence_piece_label(std::string piece) {
+  std::size_t at = 0;
+  while ((at = piece.find("\xE2\x96\x81", at)) != std::string::npos) piece.replace(at, 3, " ");
+  return display_label(piece);
 }
 
 std::vector<TextSegment> split_added_tokens(std::string_view text,

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "attn/expected.h"
 
 namespace attn::subword {
@@ -22,6 +24,15 @@ constexpr int kMaxVocabularyId = (1 << 21) - 1;
 /// missing, unreadable or larger than `max_bytes`.
 Expected<std::string> read_file(const std::string& path, std::size_t max_bytes,
                                 const std::string& what);
+
+/// `bytes` parsed as JSON; an Error (field Model) "<path> is not valid JSON (…)" otherwise.
+Expected<nlohmann::json> parse_json(const std::string& bytes, const std::string& path);
+
+/// The piece → id pairs of a Hugging Face vocab.json (an object of whole-number ids in
+/// [0, kMaxVocabularyId]), in file order; an Error (field Model) names the path and the problem.
+/// `what` names the file in messages ("the vocabulary vocab.json").
+Expected<std::vector<std::pair<std::string, int>>> read_vocab_json(const std::string& path,
+                                                                   const std::string& what);
 
 /// `folder`/`name`.
 std::string join_path(const std::string& folder, const std::string& name);
@@ -39,6 +50,9 @@ bool check_utf8(std::string_view text, Error& error);
 /// "<0xNN>", surrounding white space trimmed; a white-space-only token shows its spaces and
 /// line breaks visibly ("␣", "↵", "⇥"), so a label is never blank.
 std::string display_label(std::string_view bytes);
+
+/// The display label of a SentencePiece piece: each "▁" a space, then display_label().
+std::string sentence_piece_label(std::string piece);
 
 /// A run of typed text: either plain text or one added/special token (`id` ≥ 0).
 struct TextSegment {

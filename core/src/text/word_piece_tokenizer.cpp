@@ -54,11 +54,7 @@ bool is_chinese_char(char32_t c) {
 Expected<nlohmann::json> read_json(const std::string& path) {
   Expected<std::string> bytes = subword::read_file(path, 1 << 20, "tokenizer_config.json");
   if (!bytes) return bytes.error();
-  try {
-    return nlohmann::json::parse(*bytes);
-  } catch (const nlohmann::json::exception& e) {
-    return Error{InputField::Model, path + " is not valid JSON (" + e.what() + ")"};
-  }
+  return subword::parse_json(*bytes, path);
 }
 
 }  // namespace

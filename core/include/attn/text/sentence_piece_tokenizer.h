@@ -25,6 +25,14 @@ class SentencePieceTokenizer : public SubwordTokenizer {
   static Expected<std::unique_ptr<SentencePieceTokenizer>> load(const std::string& model_path);
 
   Expected<std::vector<Token>> encode(std::string_view text) const override;
+  /// As encode(), and `pieces` receives each token's piece as SentencePiece writes it: the
+  /// vocabulary piece, or for an unknown piece its (normalised) text instead of "<unk>", as
+  /// Python's `encode(text, out_type=str)` gives it.
+  Expected<std::vector<Token>> encode(std::string_view text,
+                                      std::vector<std::string>* pieces) const;
+  /// The text of `pieces` (vocabulary pieces, "▁" for spaces) joined as SentencePiece's
+  /// DecodePieces does; invalid UTF-8 replaced with U+FFFD.
+  std::string decode_pieces(const std::vector<std::string>& pieces) const;
   int vocab_size() const override;
   std::string piece(int id) const override;
   std::string decode(const std::vector<int>& ids) const override;
