@@ -5,7 +5,7 @@ function(attn_target_options target)
                                            -Wno-sign-conversion
                                            # GCC 12 false positive inside its own AVX-512
                                            # intrinsics when Eigen instantiates them.
-                                           -Wno-maybe-uninitialized)
+                                           $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
   if(ATTN_NATIVE)
     target_compile_options(${target} PRIVATE -march=native)
   endif()
@@ -13,5 +13,13 @@ function(attn_target_options target)
     set(flags -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
     target_compile_options(${target} PRIVATE ${flags})
     target_link_options(${target} PRIVATE ${flags})
+  endif()
+  if(ATTN_FUZZ)
+    # Coverage for libFuzzer and both sanitizers in every library; the harnesses add
+    # -fsanitize=fuzzer (libFuzzer's main) themselves.
+    set(flags -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+              -fno-omit-frame-pointer -gline-tables-only)
+    target_compile_options(${target} PRIVATE ${flags})
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
 endfunction()

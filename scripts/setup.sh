@@ -19,6 +19,8 @@ packages=(
   # the Debian package (scripts/package.sh): dpkg-shlibdeps for its Depends, the man page from
   # --help, the AppStream and lintian checks of its tests, the icon's PNG sizes
   dpkg-dev help2man appstream lintian librsvg2-bin
+  # the libFuzzer harnesses (scripts/fuzz.sh): clang with libFuzzer's and the sanitizers' runtime
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -438,7 +438,7 @@ TEST(SafetensorsRefuses, DuplicateTensorNames) {
   const std::string header = R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
                              R"("a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})";
   EXPECT_THAT(refusal(dir.file("dup"), safetensors_bytes(header, std::string(8, 'x'))),
-              HasSubstr("the header is the key \"a\" appears twice in one object"));
+              HasSubstr("in the header, the key \"a\" appears twice in one object"));
 }
 
 TEST(SafetensorsRefuses, ADuplicateFieldInsideAnEntry) {

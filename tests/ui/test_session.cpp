@@ -236,3 +236,22 @@ TEST(Session, SavingIntoAMissingFolderFailsAndRecentSessionsSurviveARestart) {
 }
 
 }  // namespace
+
+// Found by fuzz_session: a missing or huge whole number ("heads" absent, "d_model": 1e300) was
+// converted to int before being refused, which is undefined behaviour (UBSan: "nan is outside
+// the range of representable values of type 'int'"). Now it is refused with its name only.
+TEST(Session, AMissingOrHugeWholeNumberIsRefusedWithoutConvertingIt) {
+  attn::ui::Session good;
+  const QByteArray json = attn::ui::session_to_json(good);
+  for (const QByteArray& replacement :
+       {QByteArray("\"absent\""), QByteArray("\"heads\": 1e300, \"x\""),
+        QByteArray("\"heads\": -1e300, \"x\""), QByteArray("\"heads\": \"4\", \"x\"")}) {
+    QByteArray broken = json;
+    broken.replace("\"heads\"", replacement);
+    attn::ui::Session read;
+    QString why;
+    EXPECT_FALSE(attn::ui::session_from_json(broken, &read, &why)) << broken.toStdString();
+    EXPECT_TRUE(why.contains(QStringLiteral("\"heads\" should be a whole number from 1 to 64")))
+        << why.toStdString();
+  }
+}

@@ -111,8 +111,10 @@ class Reader {
   int integer(const char* key, int low, int high) {
     const QJsonValue v = object_.value(QLatin1String(key));
     const double d = v.toDouble(std::nan(""));
-    if (!v.isDouble() || d != std::floor(d) || d < low || d > high)
+    if (!v.isDouble() || d != std::floor(d) || d < low || d > high) {
       fail(key, QStringLiteral("a whole number from %1 to %2").arg(low).arg(high));
+      return low;  // int(d) of a missing (NaN) or huge value is undefined behaviour
+    }
     return int(d);
   }
   bool boolean(const char* key) {

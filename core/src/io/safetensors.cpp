@@ -146,7 +146,13 @@ Expected<ParsedHeader> parse_header(std::string_view header_json, std::uint64_t 
                        " bytes, over the limit of " + std::to_string(kMaxSafetensorsHeader));
   }
   Expected<json> parsed = detail::parse_json_checked(header_json);
-  if (!parsed) return model_error("the header is " + parsed.error().message);
+  if (!parsed) {
+    // "the header is not valid JSON (…)", "… is nested deeper than …", "in the header, the key
+    // "a" appears twice in one object"
+    const std::string& why = parsed.error().message;
+    return model_error((why.rfind("the key ", 0) == 0 ? "in the header, " : "the header is ") +
+                       why);
+  }
   const json& root = parsed.value();
   if (!root.is_object()) {
     return model_error("the header is " + detail::describe(root) + ", not a JSON object");

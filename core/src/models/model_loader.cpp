@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <optional>
 
 #include "attn/io/llama2c_file.h"
 #include "attn/io/tensor_source.h"
@@ -77,6 +79,13 @@ Expected<std::shared_ptr<const TransformerModel>> load_marian(
   return std::shared_ptr<const TransformerModel>(model.value());
 }
 
+// a · b + c with saturation, for parameter_count.
+std::uint64_t mul_add(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  if (a != 0 && b > kMax / a) return kMax;
+  return a * b > kMax - c ? kMax : a * b + c;
+}
+
 Expected<std::shared_ptr<const TransformerModel>> load_folder(const std::string& folder) {
   const std::string config_path = (fs::path(folder) / "config.json").string();
   if (!fs::exists(config_path)) {
@@ -88,6 +97,9 @@ Expected<std::shared_ptr<const TransformerModel>> load_folder(const std::string&
   if (!text) return text.error();
   Expected<ModelConfig> config = parse_model_config(text.value(), config_path);
   if (!config) return config.error();
+  // A config whose weights could never fit is refused before anything is opened or allocated.
+  if (std::optional<Error> too_large = check_memory_budget(parameter_count(*config), config_path))
+    return *too_large;
   Expected<std::shared_ptr<const TensorSource>> tensors = open_safetensors_folder(folder);
   if (!tensors) return tensors.error();
   if (config->family == Family::Marian) return load_marian(config.value(), folder, tensors.value());
@@ -146,6 +158,9 @@ Expected<std::shared_ptr<const TransformerModel>> load_llama2c(const std::string
   Expected<std::shared_ptr<const Llama2cFile>> file = Llama2cFile::open(path);
   if (!file) return file.error();
   const Llama2cHeader& header = file.value()->header();
+  if (std::optional<Error> too_large =
+          check_memory_budget(parameter_count(from_llama2c(header)), path))
+    return *too_large;
   Expected<std::string> tokenizer_file =
       tokenizer_path.empty() ? find_llama2c_tokenizer(path) : Expected<std::string>(tokenizer_path);
   if (!tokenizer_file) return tokenizer_file.error();
@@ -161,6 +176,26 @@ Expected<std::shared_ptr<const TransformerModel>> load_llama2c(const std::string
 }
 
 }  // namespace
+
+std::uint64_t parameter_count(const ModelConfig& config) {
+  const auto u = [](int value) { return static_cast<std::uint64_t>(value > 0 ? value : 0); };
+  const std::uint64_t d = u(config.d_model);
+  const std::uint64_t q_width = u(config.n_heads) * u(config.head_dim);
+  const std::uint64_t kv_width = u(config.n_kv_heads) * u(config.head_dim);
+  const bool gated = config.family == Family::Llama || config.family == Family::Llama2c;
+  // One layer: q, o (d × q_width), k, v (d × kv_width) with biases, the feed-forward matrices
+  // (d × d_ff, two or three) with their biases (d_ff in, d out), two norms (weight and bias).
+  std::uint64_t layer = mul_add(d, 2 * q_width + 2 * kv_width, 2 * q_width + 2 * kv_width + 4 * d);
+  layer = mul_add(mul_add(d, u(config.d_ff), 0), gated ? 3 : 2, layer + u(config.d_ff) + d);
+  std::uint64_t layers = u(config.n_layers);
+  if (config.family == Family::Marian) layers += u(config.encoder_layers);
+  std::uint64_t total = mul_add(layer, layers, 0);
+  total = mul_add(u(config.vocab_size), d, total);
+  if (config.family != Family::Llama && config.family != Family::Llama2c)
+    total = mul_add(u(config.max_positions) + u(config.type_vocab_size), d, total);
+  if (!config.tie_word_embeddings) total = mul_add(u(config.vocab_size), d, total);
+  return mul_add(2, d, total);  // the final norm
+}
 
 Expected<std::string> read_small_file(const std::string& path, std::uint64_t limit) {
   // O_NONBLOCK: a FIFO nobody writes to must not hang the open.

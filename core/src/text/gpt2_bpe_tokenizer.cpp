@@ -13,25 +13,43 @@ Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::st
 
 Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::string& vocab_json,
                                                                    const std::string& merges_txt) {
+  Expected<std::string> vocab_bytes =
+      subword::read_file(vocab_json, subword::kMaxTokenizerFileBytes, "the vocabulary vocab.json");
+  if (!vocab_bytes) return vocab_bytes.error();
+  Expected<std::string> merges =
+      subword::read_file(merges_txt, subword::kMaxTokenizerFileBytes, "the merges file merges.txt");
+  if (!merges) return merges.error();
+  std::optional<std::string> special_tokens_map;
+  const std::string map_path =
+      (std::filesystem::path(vocab_json).parent_path() / "special_tokens_map.json").string();
+  if (subword::is_file(map_path)) {
+    Expected<std::string> map_bytes =
+        subword::read_file(map_path, 1 << 20, "special_tokens_map.json");
+    if (!map_bytes) return map_bytes.error();
+    special_tokens_map = std::move(map_bytes).value();
+  }
+  return parse(*vocab_bytes, *merges, vocab_json, merges_txt, special_tokens_map);
+}
+
+Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::parse(
+    std::string_view vocab_text, std::string_view merges_text, const std::string& vocab_json,
+    const std::string& merges_txt, const std::optional<std::string>& special_tokens_map) {
   ByteLevelBpeSpec spec;
   spec.source = vocab_json + " + " + merges_txt;
   spec.description = "GPT-2 byte-level BPE";
 
   Expected<std::vector<std::pair<std::string, int>>> vocab =
-      subword::read_vocab_json(vocab_json, "the vocabulary vocab.json");
+      subword::parse_vocab_json(vocab_text, vocab_json);
   if (!vocab) return vocab.error();
   spec.vocab = std::move(vocab).value();
 
-  Expected<std::string> merges =
-      subword::read_file(merges_txt, subword::kMaxTokenizerFileBytes, "the merges file merges.txt");
-  if (!merges) return merges.error();
   std::size_t line_number = 0;
   std::size_t at = 0;
-  const std::string& text = *merges;
+  const std::string_view text = merges_text;
   while (at < text.size()) {
     std::size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(at, end - at);
+    std::string line(text.substr(at, end - at));
     at = end + 1;
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -50,13 +68,10 @@ Expected<std::unique_ptr<Gpt2BpeTokenizer>> Gpt2BpeTokenizer::load(const std::st
   byte_level.kind = ByteLevelBpeSpec::Step::Kind::ByteLevel;
   spec.pre_tokenizer.push_back(byte_level);
   std::vector<std::string> specials{"<|endoftext|>"};
-  const std::string map_path =
-      (std::filesystem::path(vocab_json).parent_path() / "special_tokens_map.json").string();
-  if (subword::is_file(map_path)) {
-    Expected<std::string> map_bytes =
-        subword::read_file(map_path, 1 << 20, "special_tokens_map.json");
-    if (!map_bytes) return map_bytes.error();
-    Expected<nlohmann::json> map = subword::parse_json(*map_bytes, map_path);
+  if (special_tokens_map) {
+    const std::string map_path =
+        (std::filesystem::path(vocab_json).parent_path() / "special_tokens_map.json").string();
+    Expected<nlohmann::json> map = subword::parse_json(*special_tokens_map, map_path);
     if (!map) return map.error();
     if (map->is_object()) {
       for (const auto& [key, value] : map->items()) {

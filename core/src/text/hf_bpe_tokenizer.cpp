@@ -82,15 +82,20 @@ std::string add_steps(const json& node, std::vector<Step>& steps, bool& byte_lev
 }  // namespace
 
 Expected<std::unique_ptr<HfBpeTokenizer>> HfBpeTokenizer::load(const std::string& path) {
-  auto fail = [&](const std::string& what) -> Error {
-    return Error{InputField::Model, path + ": " + what};
-  };
   Expected<std::string> bytes =
       subword::read_file(path, subword::kMaxTokenizerFileBytes, "the tokenizer file");
   if (!bytes) return bytes.error();
+  return parse(*bytes, path);
+}
+
+Expected<std::unique_ptr<HfBpeTokenizer>> HfBpeTokenizer::parse(std::string_view json_text,
+                                                                const std::string& path) {
+  auto fail = [&](const std::string& what) -> Error {
+    return Error{InputField::Model, path + ": " + what};
+  };
   json file;
   try {
-    file = json::parse(*bytes);
+    file = json::parse(json_text.begin(), json_text.end());
   } catch (const json::exception& e) {
     return fail(std::string("not valid JSON (") + e.what() + ")");
   }

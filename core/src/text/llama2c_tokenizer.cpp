@@ -11,7 +11,7 @@ namespace {
 constexpr std::int32_t kMaxTokenLengthLimit = 1 << 20;
 
 template <class T>
-T read_le(const std::string& bytes, std::size_t at) {
+T read_le(std::string_view bytes, std::size_t at) {
   static_assert(sizeof(T) == 4, "4-byte fields");
   std::uint32_t raw = 0;
   for (std::size_t k = 0; k < 4; ++k)
@@ -33,12 +33,27 @@ Expected<std::unique_ptr<Llama2cTokenizer>> Llama2cTokenizer::load(const std::st
   Expected<std::string> bytes =
       subword::read_file(path, subword::kMaxTokenizerFileBytes, "the llama2.c tokenizer");
   if (!bytes) return bytes.error();
-  const std::string& data = *bytes;
+  return parse(*bytes, vocab_size, path);
+}
+
+Expected<std::unique_ptr<Llama2cTokenizer>> Llama2cTokenizer::parse(std::string_view data,
+                                                                    int vocab_size,
+                                                                    const std::string& path) {
+  auto fail = [&](const std::string& what) { return Error{InputField::Model, path + ": " + what}; };
+  if (vocab_size <= 0 || vocab_size > subword::kMaxVocabularyId)
+    return fail("the model's vocab_size " + std::to_string(vocab_size) + " is out of range");
   if (data.size() < 4) return fail("too short to hold max_token_length (4 bytes)");
   const auto max_length = read_le<std::int32_t>(data, 0);
   if (max_length <= 0 || max_length > kMaxTokenLengthLimit)
     return fail("max_token_length " + std::to_string(max_length) +
                 " is not plausible (1 to 1048576 accepted)");
+  // Every entry takes at least 8 bytes: a vocab_size the file cannot hold is refused before
+  // anything is reserved for it.
+  const std::size_t room = (data.size() - 4) / 8;
+  if (static_cast<std::size_t>(vocab_size) > room)
+    return fail("the file holds at most " + std::to_string(room) + " tokens but the model's " +
+                "vocab_size is " + std::to_string(vocab_size) +
+                " (truncated, or vocab_size does not match)");
   std::unique_ptr<Llama2cTokenizer> tokenizer(new Llama2cTokenizer);
   tokenizer->max_token_length_ = max_length;
   tokenizer->pieces_.reserve(static_cast<std::size_t>(vocab_size));
@@ -56,7 +71,7 @@ Expected<std::unique_ptr<Llama2cTokenizer>> Llama2cTokenizer::load(const std::st
                   std::to_string(max_length) + ")");
     if (data.size() - at < static_cast<std::size_t>(length))
       return fail(entry + " needs " + std::to_string(length) + " bytes but the file ends first");
-    std::string piece_text = data.substr(at, static_cast<std::size_t>(length));
+    std::string piece_text(data.substr(at, static_cast<std::size_t>(length)));
     at += static_cast<std::size_t>(length);
     tokenizer->ids_.emplace(piece_text, id);  // keeps the first (lowest) id of a repeated piece
     tokenizer->pieces_.push_back(std::move(piece_text));

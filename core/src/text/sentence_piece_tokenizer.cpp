@@ -16,8 +16,14 @@ Expected<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::load(
   Expected<std::string> bytes =
       subword::read_file(model_path, subword::kMaxTokenizerFileBytes, "the SentencePiece model");
   if (!bytes) return bytes.error();
+  return parse(*bytes, model_path);
+}
+
+Expected<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::parse(
+    std::string_view serialized, const std::string& model_path) {
   std::unique_ptr<SentencePieceTokenizer> tokenizer(new SentencePieceTokenizer);
-  const sentencepiece::util::Status status = tokenizer->processor_->LoadFromSerializedProto(*bytes);
+  const sentencepiece::util::Status status =
+      tokenizer->processor_->LoadFromSerializedProto(serialized);
   if (!status.ok())
     return Error{InputField::Model,
                  model_path + " is not a usable SentencePiece model (" + status.ToString() + ")"};

@@ -34,9 +34,9 @@ Expected<std::string> read_file(const std::string& path, std::size_t max_bytes,
   return bytes;
 }
 
-Expected<nlohmann::json> parse_json(const std::string& bytes, const std::string& path) {
+Expected<nlohmann::json> parse_json(std::string_view bytes, const std::string& path) {
   try {
-    return nlohmann::json::parse(bytes);
+    return nlohmann::json::parse(bytes.begin(), bytes.end());
   } catch (const nlohmann::json::exception& e) {
     return Error{InputField::Model, path + " is not valid JSON (" + e.what() + ")"};
   }
@@ -46,7 +46,12 @@ Expected<std::vector<std::pair<std::string, int>>> read_vocab_json(const std::st
                                                                    const std::string& what) {
   Expected<std::string> bytes = read_file(path, kMaxTokenizerFileBytes, what);
   if (!bytes) return bytes.error();
-  Expected<nlohmann::json> vocab = parse_json(*bytes, path);
+  return parse_vocab_json(*bytes, path);
+}
+
+Expected<std::vector<std::pair<std::string, int>>> parse_vocab_json(std::string_view bytes,
+                                                                    const std::string& path) {
+  Expected<nlohmann::json> vocab = parse_json(bytes, path);
   if (!vocab) return vocab.error();
   if (!vocab->is_object())
     return Error{InputField::Model, path + " must be a JSON object of piece → id (it is a " +

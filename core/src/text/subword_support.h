@@ -26,13 +26,16 @@ Expected<std::string> read_file(const std::string& path, std::size_t max_bytes,
                                 const std::string& what);
 
 /// `bytes` parsed as JSON; an Error (field Model) "<path> is not valid JSON (…)" otherwise.
-Expected<nlohmann::json> parse_json(const std::string& bytes, const std::string& path);
+Expected<nlohmann::json> parse_json(std::string_view bytes, const std::string& path);
 
 /// The piece → id pairs of a Hugging Face vocab.json (an object of whole-number ids in
 /// [0, kMaxVocabularyId]), in file order; an Error (field Model) names the path and the problem.
 /// `what` names the file in messages ("the vocabulary vocab.json").
 Expected<std::vector<std::pair<std::string, int>>> read_vocab_json(const std::string& path,
                                                                    const std::string& what);
+/// The same for a vocab.json's bytes (`path` names it in messages).
+Expected<std::vector<std::pair<std::string, int>>> parse_vocab_json(std::string_view bytes,
+                                                                    const std::string& path);
 
 /// `folder`/`name`.
 std::string join_path(const std::string& folder, const std::string& name);

@@ -89,13 +89,17 @@ Expected<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::load(const std
   Expected<std::string> bytes =
       subword::read_file(vocab_txt, subword::kMaxTokenizerFileBytes, "the vocabulary vocab.txt");
   if (!bytes) return bytes.error();
+  return parse(*bytes, options, vocab_txt);
+}
+
+Expected<std::unique_ptr<WordPieceTokenizer>> WordPieceTokenizer::parse(
+    std::string_view text, const Options& options, const std::string& vocab_txt) {
   std::unique_ptr<WordPieceTokenizer> tokenizer(new WordPieceTokenizer);
-  const std::string& text = *bytes;
   std::size_t at = 0;
   while (at < text.size()) {
     std::size_t end = text.find('\n', at);
     if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(at, end - at);
+    std::string line(text.substr(at, end - at));
     at = end + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::size_t id = tokenizer->pieces_.size();

@@ -59,7 +59,6 @@ class Llama2cFile final : public TensorSource {
  private:
   Llama2cFile() = default;
   std::string path_;
-  int fd_ = -1;
   const unsigned char* map_ = nullptr;
   std::uint64_t size_ = 0;
   Llama2cHeader header_;

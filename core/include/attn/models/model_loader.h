@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,13 @@ namespace attn {
 /// An Error (field Model) names the path and the problem; nothing half-loaded is returned.
 Expected<std::shared_ptr<const TransformerModel>> load_model(
     const std::string& path, const std::string& tokenizer_path = {});
+
+/// How many float parameters a model of `config` holds: embeddings (tokens, learned positions,
+/// token types), each layer's attention (q, k, v, o with their biases), feed-forward (two
+/// matrices, three for SwiGLU) and norms, and a classifier of its own when not tied. Saturates
+/// at UINT64_MAX. load_model checks it against kMaxModelBytes (check_memory_budget) from
+/// config.json or the llama2.c header alone, before any weight is read.
+std::uint64_t parameter_count(const ModelConfig& config);
 
 /// The most bytes of a config.json or tokenizer_config.json attnviz reads.
 inline constexpr std::uint64_t kMaxConfigBytes = 16u << 20;

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "attn/expected.h"
 #include "attn/text/byte_level_bpe_tokenizer.h"
@@ -20,6 +22,12 @@ class Gpt2BpeTokenizer : public ByteLevelBpeTokenizer {
   /// Loads the two files by path; special_tokens_map.json is looked for beside vocab.json.
   static Expected<std::unique_ptr<Gpt2BpeTokenizer>> load(const std::string& vocab_json,
                                                           const std::string& merges_txt);
+  /// The same from the files' bytes (what load() reads): `vocab_json` and `merges_txt` name
+  /// them in messages; `special_tokens_map` is that file's text when there is one.
+  static Expected<std::unique_ptr<Gpt2BpeTokenizer>> parse(
+      std::string_view vocab_text, std::string_view merges_text, const std::string& vocab_json,
+      const std::string& merges_txt,
+      const std::optional<std::string>& special_tokens_map = std::nullopt);
 };
 
 }  // namespace attn

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "attn/expected.h"
 #include "attn/text/byte_level_bpe_tokenizer.h"
@@ -19,6 +20,9 @@ class HfBpeTokenizer : public ByteLevelBpeTokenizer {
  public:
   /// Loads a tokenizer.json file.
   static Expected<std::unique_ptr<HfBpeTokenizer>> load(const std::string& tokenizer_json);
+  /// The same from the file's text; `path` names it in messages.
+  static Expected<std::unique_ptr<HfBpeTokenizer>> parse(std::string_view json_text,
+                                                         const std::string& path);
 };
 
 }  // namespace attn

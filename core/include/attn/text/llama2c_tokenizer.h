@@ -24,6 +24,9 @@ class Llama2cTokenizer : public SubwordTokenizer {
   /// max_token_length or past the end, fewer entries than vocab_size, and bytes after the
   /// last entry (run.c ignores them; they mean the file does not belong to this model).
   static Expected<std::unique_ptr<Llama2cTokenizer>> load(const std::string& path, int vocab_size);
+  /// The same from the file's bytes; `path` names it in messages.
+  static Expected<std::unique_ptr<Llama2cTokenizer>> parse(std::string_view data, int vocab_size,
+                                                           const std::string& path);
 
   Expected<std::vector<Token>> encode(std::string_view text) const override;
   int vocab_size() const override;

@@ -23,6 +23,9 @@ class SentencePieceTokenizer : public SubwordTokenizer {
   ~SentencePieceTokenizer() override;
   /// Loads a .model file (at most 100 MB); an Error names the path and the problem.
   static Expected<std::unique_ptr<SentencePieceTokenizer>> load(const std::string& model_path);
+  /// The same from the file's bytes (a serialized ModelProto); `model_path` names it.
+  static Expected<std::unique_ptr<SentencePieceTokenizer>> parse(std::string_view serialized,
+                                                                 const std::string& model_path);
 
   Expected<std::vector<Token>> encode(std::string_view text) const override;
   /// As encode(), and `pieces` receives each token's piece as SentencePiece writes it: the

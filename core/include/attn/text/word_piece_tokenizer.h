@@ -32,6 +32,10 @@ class WordPieceTokenizer : public SubwordTokenizer {
   /// Loads a vocab.txt (one piece per line, id = line index) with the given options.
   static Expected<std::unique_ptr<WordPieceTokenizer>> load(const std::string& vocab_txt,
                                                             const Options& options);
+  /// The same from vocab.txt's text; `vocab_txt` names it in messages.
+  static Expected<std::unique_ptr<WordPieceTokenizer>> parse(std::string_view vocab_text,
+                                                             const Options& options,
+                                                             const std::string& vocab_txt);
 
   Expected<std::vector<Token>> encode(std::string_view text) const override;
   int vocab_size() const override;
