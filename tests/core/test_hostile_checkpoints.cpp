@@ -125,6 +125,9 @@ struct Case {
   const char* phrase;  // in the refusal; for a load that succeeds, in its first warning
 };
 
+// ctest lists a case by its file name, not by its bytes.
+void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }
+
 const Case kCases[] = {
     // safetensors: the header and the data layout
     {"st_header_length_past_end.safetensors", Opener::Safetensors, "past the end"},
