@@ -615,6 +615,22 @@
         <source>Rollout through layer %1</source>
         <translation>展开至第 %1 层</translation>
     </message>
+    <message>
+        <source>Translating…</source>
+        <translation>正在翻译…</translation>
+    </message>
+    <message>
+        <source>Not translated: %1</source>
+        <translation>未翻译：%1</translation>
+    </message>
+    <message>
+        <source>Translation stopped; the target holds what was made.</source>
+        <translation>翻译已停止；目标框保留已生成的部分。</translation>
+    </message>
+    <message>
+        <source>Translated: the heatmaps show its cross-attention.</source>
+        <translation>已翻译：热力图显示它的交叉注意力。</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::ModelBox</name>
@@ -994,6 +1010,26 @@
     <message>
         <source>%1 has its own heads, widths, positions and masks: these settings belong to the toy model.</source>
         <translation>%1 有自己的注意力头、宽度、位置编码和掩码：这些设置只属于玩具模型。</translation>
+    </message>
+    <message>
+        <source>Tr&amp;anslate</source>
+        <translation>翻译(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Translates the source greedily, token by token, into the target box (Stop ends it; what was made so far stays)</source>
+        <translation>用贪心解码逐个词元把源句翻译到目标框中（“停止”可结束翻译，已生成的部分保留）</translation>
+    </message>
+    <message>
+        <source>The translation: type it, or Translate</source>
+        <translation>译文：直接输入，或点击“翻译”</translation>
+    </message>
+    <message>
+        <source>St&amp;op translating</source>
+        <translation>停止翻译(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Mode: self or multi-head shows the encoder&apos;s self-attention over the source, cross shows which source tokens each target token looks at.</source>
+        <translation>模式：自注意力或多头显示编码器在源句上的自注意力，交叉注意力显示每个目标词元关注哪些源词元。</translation>
     </message>
 </context>
 <context>

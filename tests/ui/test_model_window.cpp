@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -330,6 +331,70 @@ TEST(ModelWindow, TheModelViewExportsAsAnImage) {
   const QRectF first = f.window->modelGridView()->panelRect(0, 0, QSizeF(800, 500));
   const QColor cell = image.pixelColor(first.topLeft().toPoint() + QPoint(1, 1));
   EXPECT_NE(cell, QColor(Qt::white));
+}
+
+// A tiny Marian (opus-mt layout) folder: the checkpoint and the committed tiny spm files.
+QString write_tiny_marian(const QTemporaryDir& dir) {
+  const QString folder = dir.filePath(QStringLiteral("tiny-marian"));
+  const std::optional<attn::Error> written =
+      attn::testing::make_tiny_checkpoint(attn::testing::tiny_marian_config())
+          .write_hf_folder(folder.toStdString());
+  EXPECT_FALSE(written.has_value()) << written->message;
+  for (const char* name : {"source.spm", "target.spm", "vocab.json"}) {
+    EXPECT_TRUE(QFile::copy(QStringLiteral(ATTN_TEST_DATA "/marian-tiny/") + QLatin1String(name),
+                            QDir(folder).filePath(QLatin1String(name))));
+  }
+  return folder;
+}
+
+TEST(ModelWindow, ATranslatorShowsCrossAttentionAndTranslatesIntoTheTargetBox) {
+  WindowFixture f;
+  QTemporaryDir dir;
+  const QString folder = write_tiny_marian(dir);
+  type_source(*f.window, QStringLiteral("the cat sat on the mat"));
+  f.window->settingsPanel()->targetEdit()->setText(QStringLiteral("die katze"));
+  ASSERT_TRUE(open_and_settle(*f.window, folder));
+  attn::ui::SettingsPanel* panel = f.window->settingsPanel();
+  EXPECT_EQ(panel->scenario().config.mode, attn::Mode::Cross);  // the mode follows the model
+  EXPECT_TRUE(panel->modeBox()->isEnabled());
+  EXPECT_TRUE(panel->targetEdit()->isEnabled());
+  EXPECT_TRUE(panel->translateButton()->isVisibleTo(f.window.get()));
+
+  // Cross mode: the chosen layer's cross-attention, target rows × source columns.
+  const attn::Trace& trace = *f.window->computedTrace();
+  const attn::AttentionBlock& shown = trace.blocks.at(f.window->heatmapView()->block());
+  EXPECT_EQ(shown.kind, attn::BlockKind::Cross);
+  EXPECT_EQ(shown.name, "model.decoder.layers.0.encoder_attn");
+  EXPECT_EQ(f.window->heatmapView()->panel(0)->content().values.rows(),
+            long(trace.target_tokens.size()));
+  EXPECT_EQ(f.window->heatmapView()->panel(0)->content().values.cols(),
+            long(trace.source_tokens.size()));
+  // The model view: 2 encoder layers, then each decoder layer's self and cross blocks.
+  const attn::ui::ModelGridView& grid = *f.window->modelGridView();
+  ASSERT_EQ(grid.rowCount(), 6);
+  EXPECT_EQ(grid.rowLabel(0), QStringLiteral("Encoder 1"));
+  EXPECT_EQ(grid.rowLabel(2), QStringLiteral("Decoder 1"));
+  EXPECT_EQ(grid.rowLabel(3), QStringLiteral("Decoder 1 ⇄"));
+
+  // Translate fills the target box with the model's own greedy translation.
+  attn::Expected<std::shared_ptr<const attn::TransformerModel>> model =
+      attn::load_model(folder.toStdString());
+  ASSERT_TRUE(model.ok());
+  attn::TranslateOptions options;
+  options.max_tokens = MainWindow::kMaxTranslationTokens;
+  attn::Expected<attn::Translation> expected =
+      model.value()->translate("the cat sat on the mat", options);
+  ASSERT_TRUE(expected.ok());
+  QSignalSpy done(f.window.get(), &MainWindow::translationDone);
+  QTest::mouseClick(panel->translateButton(), Qt::LeftButton);
+  ASSERT_TRUE(done.wait(60000));
+  EXPECT_FALSE(f.window->translating());
+  EXPECT_EQ(panel->targetEdit()->text(), QString::fromStdString(expected->text))
+      << f.window->statusBar()->currentMessage().toStdString()
+      << f.window->findChild<QLabel*>()->text().toStdString();
+  attn::test::settle(*f.window);
+  EXPECT_EQ(f.window->computedTrace()->scenario.target, expected->text)
+      << panel->errorText(attn::InputField::Target).toStdString();
 }
 
 TEST(ModelWindow, Stories260KFillsTheModelViewWithFiveByEightPanels) {

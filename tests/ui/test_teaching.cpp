@@ -3,6 +3,8 @@
 // as its weight; presentation mode enlarges and restores.
 #include <gtest/gtest.h>
 
+#include <QPainter>
+
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -171,6 +173,37 @@ TEST(Pipeline, OtherScoreFunctionsShowTheirOwnSteps) {
             QStringLiteral("Q·W·Kᵀ"));
   EXPECT_TRUE(pipeline->stage(stage_index(*pipeline, StageKind::Softmax)).values ==
               attn::testing::flatten(*f.window->heatmapView()->trace()).head[0].weights);
+}
+
+TEST(LineView, TokenBoxesStayCloseAndPresentationSizeDrawsTwoPixelLines) {
+  WindowFixture f;
+  f.window->tabs()->setCurrentWidget(f.window->lineView());
+  attn::test::type_source(*f.window, QStringLiteral("a short one"));
+  settle(*f.window);
+  attn::ui::LineCanvas* canvas = f.window->lineView()->canvas();
+  const QSize tall(900, 1000);
+  const double line_height = QFontMetricsF(canvas->font()).height();
+  const QRectF first = canvas->tokenRect(0, 0, tall), last = canvas->tokenRect(0, 2, tall);
+  EXPECT_LE(last.top() - first.top(), 2 * 2.2 * line_height + 1e-6);  // not 1000 px apart
+  EXPECT_NEAR((first.top() + last.bottom()) / 2, 500, 1.0);           // centred
+
+  // Non-background pixels of the lines alone (labels outside the middle band).
+  const auto line_pixels = [&] {
+    QImage image(tall, QImage::Format_ARGB32_Premultiplied);
+    QPainter painter(&image);
+    canvas->render(&painter, tall);
+    painter.end();
+    const QRgb background = canvas->palette().color(QPalette::Base).rgba();
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y)
+      for (int x = 400; x < 500; ++x) count += image.pixel(x, y) != background;
+    return count;
+  };
+  const int thin = line_pixels();
+  f.window->setLabelPointSize(20);
+  const int thick = line_pixels();
+  EXPECT_GT(thin, 0);
+  EXPECT_GE(thick, 2 * thin - thin / 5) << thin << " thin pixels, " << thick << " thick";
 }
 
 TEST(LineView, OneLinePerPairAsOpaqueAsItsWeightInEachHeadsColour) {

@@ -119,11 +119,15 @@ LineCanvas::Layout LineCanvas::layoutFor(const QSize& size) const {
     double widest = 0;
     for (const QString& name : names) widest = std::max(widest, metrics.horizontalAdvance(name));
     widest = std::min(widest + 4, size.width() * 0.3);
-    const double row = (size.height() - 2 * kMargin) / double(std::max<qsizetype>(1, names.size()));
+    // Token boxes close together (at most 2.2 lines apart), the column centred: a short
+    // sentence does not spread over the whole height.
+    const double count = double(std::max<qsizetype>(1, names.size()));
+    const double row = std::min((size.height() - 2 * kMargin) / count, 2.2 * metrics.height());
+    const double top = std::max(kMargin, (size.height() - row * count) / 2);
     const double x = side == 0 ? kMargin : size.width() - kMargin - widest;
     QVector<QRectF>& rects = side == 0 ? layout.queries : layout.keys;
     for (qsizetype i = 0; i < names.size(); ++i)
-      rects.append(QRectF(x, kMargin + double(i) * row, widest, row));
+      rects.append(QRectF(x, top + double(i) * row, widest, row));
     (side == 0 ? layout.query_names : layout.key_names) = names;
   }
   return layout;
@@ -161,10 +165,16 @@ void LineCanvas::drawLinesAsPixels(QPainter* painter, const Layout& layout,
   QImage image((QSizeF(size) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
   if (image.isNull()) return;
   image.fill(Qt::transparent);
+  // Presentation-sized text (F11, or Ctrl+= up to 16 pt): 2-pixel lines a class can see.
+  const bool thick = font().pointSizeF() >= 16;
   for (const AttentionLine& line : lines()) {
     const QLineF s = segment(layout, line);
-    blend_line(&image, s.p1() * scale, s.p2() * scale, headColor(line.head, block_->heads()),
-               line.opacity);
+    const QColor color = headColor(line.head, block_->heads());
+    blend_line(&image, s.p1() * scale, s.p2() * scale, color, line.opacity);
+    if (thick) {  // the lines run left to right: a second row of pixels beneath thickens them
+      const QPointF down(0, 1);
+      blend_line(&image, s.p1() * scale + down, s.p2() * scale + down, color, line.opacity);
+    }
   }
   image.setDevicePixelRatio(scale);  // drawn at `size` logical pixels, one to one on the device
   painter->drawImage(QPointF(0, 0), image);
@@ -183,7 +193,7 @@ void LineCanvas::drawLinesAsVectors(QPainter* painter, const Layout& layout) con
       if (group.isEmpty()) continue;
       QColor color = headColor(group_head, block_->heads());
       color.setAlphaF(float(level) / kLevels);
-      QPen pen(color, 1.0);
+      QPen pen(color, font().pointSizeF() >= 16 ? 2.0 : 1.0);  // as drawLinesAsPixels
       pen.setCosmetic(true);
       painter->setPen(pen);
       painter->drawLines(group);

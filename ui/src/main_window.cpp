@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
@@ -91,6 +92,8 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   statusBar()->addPermanentWidget(load_cancel_);
   connect(load_cancel_, &QPushButton::clicked, this, &MainWindow::cancelModelLoading);
   connect(&loader_, &QFutureWatcher<ModelLoad>::finished, this, &MainWindow::onModelLoaded);
+  connect(&translator_, &QFutureWatcher<TranslationResult>::finished, this,
+          &MainWindow::onTranslated);
   // Layers as pages: PageDown goes deeper into the model. On the pipeline tab the keys are the
   // presentation clicker's (a stage forward or back): these stand aside there.
   for (const auto& [key, step] : {std::pair{Qt::Key_PageUp, -1}, std::pair{Qt::Key_PageDown, 1}}) {
@@ -129,6 +132,7 @@ void MainWindow::buildTranslatedParts() {
   settings_scroll_->setWidget(dock_page);  // deletes the previous page, panel and box
   connect(settings_panel_, &SettingsPanel::scenarioChanged, this, &MainWindow::onScenarioChanged);
   connect(model_box_, &ModelBox::modelChosen, this, &MainWindow::chooseModel);
+  connect(settings_panel_, &SettingsPanel::translateRequested, this, &MainWindow::translateSource);
   connect(model_box_, &ModelBox::openRequested, this, &MainWindow::chooseAndOpenModel);
   refreshModelBox();
   load_cancel_->setText(tr("Cancel"));
@@ -218,7 +222,9 @@ void MainWindow::setLanguage(const QString& code) {
   status_->setText(tr("Interface language: %1").arg(language_native_name(code)));
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  if (translate_cancel_) translate_cancel_->store(true);  // the worker stops at its next token
+}
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -373,10 +379,18 @@ void MainWindow::useModel(std::shared_ptr<const attn::AttentionModel> model) {
     opened_models_[index].model = model;
   }
   current_model_ = index + 1;
+  if (translate_cancel_) translate_cancel_->store(true);  // it was the other model's
   engine_->setModel(std::move(model));
   const QString name = QString::fromStdString(info.name);
   setWindowTitle(tr("attnviz — %1").arg(name));
-  settings_panel_->setRealModel(name, info.family == attn::Family::Bert);
+  const bool translates = info.family == attn::Family::Marian;
+  settings_panel_->setRealModel(name, info.family == attn::Family::Bert, translates);
+  if (translates && settings_panel_->scenario().config.mode != attn::Mode::Cross) {
+    // What a translator is opened for: which source words each translated word looks at.
+    attn::Scenario scenario = settings_panel_->scenario();
+    scenario.config.mode = attn::Mode::Cross;
+    settings_panel_->setScenario(scenario);
+  }
   refreshModelBox();
   model_box_->setProblem(QString());
   onScenarioChanged();
@@ -384,6 +398,7 @@ void MainWindow::useModel(std::shared_ptr<const attn::AttentionModel> model) {
 
 void MainWindow::useToyModel() {
   current_model_ = 0;
+  if (translate_cancel_) translate_cancel_->store(true);
   engine_->setModel(toy_model_);
   setWindowTitle(tr("attnviz — attention, head by head"));
   settings_panel_->setRealModel(QString(), false);
@@ -515,6 +530,59 @@ void MainWindow::rebuildRecentModelsMenu() {
                                    [this, path] { openModel(path); });
   }
   recent_models_menu_->setEnabled(!recent_models_.isEmpty());
+}
+
+void MainWindow::translateSource() {
+  if (translate_cancel_) {  // Stop
+    translate_cancel_->store(true);
+    return;
+  }
+  auto model = std::dynamic_pointer_cast<const attn::TransformerModel>(engine_->model());
+  if (!model || !model->translates()) return;
+  translate_cancel_ = std::make_shared<std::atomic<bool>>(false);
+  settings_panel_->setTranslating(true);
+  status_->setText(tr("Translating…"));
+  const std::string source = settings_panel_->scenario().source;
+  QPointer<MainWindow> self(this);
+  translator_.setFuture(QtConcurrent::run([model, source, cancel = translate_cancel_, self] {
+    attn::TranslateOptions options;
+    options.max_tokens = kMaxTranslationTokens;
+    options.cancel = cancel.get();
+    // Each token shows at once: the target box grows and the cross-attention follows it.
+    options.on_token = [self](const attn::TranslatedToken& token) {
+      const QString so_far = QString::fromStdString(token.text_so_far);
+      QMetaObject::invokeMethod(
+          qApp,
+          [self, so_far] {
+            if (self && self->translating()) self->settings_panel_->targetEdit()->setText(so_far);
+          },
+          Qt::QueuedConnection);
+      return true;
+    };
+    TranslationResult result;
+    attn::Expected<attn::Translation> made = model->translate(source, options);
+    if (made.ok()) {
+      result.text = QString::fromStdString(made->text);
+      result.cancelled = made->cancelled;
+    } else {
+      result.error = engine_message(made.error());
+    }
+    return result;
+  }));
+}
+
+void MainWindow::onTranslated() {
+  const TranslationResult result = translator_.result();
+  translate_cancel_.reset();
+  settings_panel_->setTranslating(false);
+  if (!result.error.isEmpty()) {
+    status_->setText(tr("Not translated: %1").arg(result.error));
+  } else {
+    settings_panel_->targetEdit()->setText(result.text);
+    status_->setText(result.cancelled ? tr("Translation stopped; the target holds what was made.")
+                                      : tr("Translated: the heatmaps show its cross-attention."));
+  }
+  emit translationDone();
 }
 
 void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {

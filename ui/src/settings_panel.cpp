@@ -8,6 +8,7 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <cmath>
@@ -46,6 +47,14 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("&Source:"), source_);
   form->addRow(addErrorLabel(attn::InputField::Source));
   form->addRow(tr("&Target:"), target_);
+  translate_ = new QPushButton(tr("Tr&anslate"), this);
+  translate_->setObjectName(QStringLiteral("translateButton"));
+  translate_->setToolTip(
+      tr("Translates the source greedily, token by token, into the target box "
+         "(Stop ends it; what was made so far stays)"));
+  translate_->hide();
+  connect(translate_, &QPushButton::clicked, this, &SettingsPanel::translateRequested);
+  form->addRow(QString(), translate_);
   form->addRow(addErrorLabel(attn::InputField::Target));
 
   mode_ = new QComboBox(this);
@@ -163,32 +172,47 @@ void SettingsPanel::refillHeads(int preferred) {
   updateEnabledStates();
 }
 
-void SettingsPanel::setRealModel(const QString& model_name, bool takes_sentence_b) {
+void SettingsPanel::setRealModel(const QString& model_name, bool takes_sentence_b,
+                                 bool translates) {
   real_model_ = model_name;
   takes_sentence_b_ = takes_sentence_b;
-  target_->setPlaceholderText(takes_sentence_b ? tr("Sentence B (optional)")
-                                               : tr("The other sentence, for cross attention"));
+  translates_ = translates && !model_name.isEmpty();
+  translate_->setVisible(translates_);
+  target_->setPlaceholderText(translates_        ? tr("The translation: type it, or Translate")
+                              : takes_sentence_b ? tr("Sentence B (optional)")
+                                                 : tr("The other sentence, for cross attention"));
   updateEnabledStates();
+}
+
+void SettingsPanel::setTranslating(bool translating) {
+  translate_->setText(translating ? tr("St&op translating") : tr("Tr&anslate"));
 }
 
 void SettingsPanel::updateEnabledStates() {
   const attn::Mode mode = current<attn::Mode>(mode_);
   const bool toy = real_model_.isEmpty();
-  target_->setEnabled(toy ? mode == attn::Mode::Cross : takes_sentence_b_);
+  target_->setEnabled(toy ? mode == attn::Mode::Cross : takes_sentence_b_ || translates_);
   heads_->setEnabled(toy && mode != attn::Mode::Self);
-  for (QWidget* toy_only : std::initializer_list<QWidget*>{mode_, d_model_, seed_, score_, mask_,
-                                                           temperature_, positions_}) {
+  for (QWidget* toy_only :
+       std::initializer_list<QWidget*>{d_model_, seed_, score_, mask_, temperature_, positions_}) {
     toy_only->setEnabled(toy);
   }
+  // A translator has both: the encoder's self-attention, or the decoder's cross-attention.
+  mode_->setEnabled(toy || translates_);
   updateHeadsHint();
 }
 
 // Derived from the controls each time, so it never describes an earlier state.
 void SettingsPanel::updateHeadsHint() {
   if (!real_model_.isEmpty()) {
-    heads_hint_->setText(tr("%1 has its own heads, widths, positions and masks: these settings "
-                            "belong to the toy model.")
-                             .arg(real_model_));
+    QString hint = tr("%1 has its own heads, widths, positions and masks: these settings "
+                      "belong to the toy model.")
+                       .arg(real_model_);
+    if (translates_)
+      hint += QLatin1Char(' ') + tr("Mode: self or multi-head shows the encoder's "
+                                    "self-attention over the source, cross shows which source "
+                                    "tokens each target token looks at.");
+    heads_hint_->setText(hint);
     return;
   }
   const int d_model = d_model_->value();

@@ -315,8 +315,10 @@ Expected<Translation> MarianModel::translate(const std::string& source,
   encoder_capture.keep_weights = false;
   const Encoded encoded = encode(tokens.value(), encoder_capture);
 
-  // The decoder reads at most max_positions tokens, the start token included.
-  const int steps = std::min(options.max_tokens, config_.max_positions - 1);
+  // The decoder reads at most max_positions tokens, the start token included; one more is left
+  // free because the translation is shown teacher-forced, and target.spm cuts the decoded text
+  // again, which may give one piece more (a leading "▁" of its own).
+  const int steps = std::min(options.max_tokens, config_.max_positions - 2);
   Translation result;
   std::vector<Token> decoded = {tokenizer_->special_token(decoder_start_id_, 0)};
   KeyValueState state;  // the decoder's self-attention keys and values so far

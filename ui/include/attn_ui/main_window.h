@@ -3,6 +3,7 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QStandardPaths>
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -91,6 +92,11 @@ class MainWindow : public QMainWindow {
   /// Models opened, most recent first (at most kMaxRecentModels), under File ▸ Recent models.
   QStringList recentModels() const { return recent_models_; }
   static constexpr int kMaxRecentModels = 8;
+  /// With a translation model: translates the source greedily off the UI thread, filling the
+  /// target box token by token (at most kMaxTranslationTokens); again while running: stops.
+  void translateSource();
+  bool translating() const { return static_cast<bool>(translate_cancel_); }
+  static constexpr int kMaxTranslationTokens = 128;
   /// The layer (0-based) the Heatmaps, Lines, Pipeline and Rollout tabs show.
   void setLayer(int layer);
   int layer() const { return layer_; }
@@ -123,6 +129,8 @@ class MainWindow : public QMainWindow {
  signals:
   void modelOpened(const QString& path);
   void modelFailed(const QString& message);
+  /// A translation ended (finished, stopped or failed); the target box holds what was made.
+  void translationDone();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -155,6 +163,12 @@ class MainWindow : public QMainWindow {
     int generation = 0;
   };
   void onModelLoaded();
+  struct TranslationResult {
+    QString text;
+    QString error;
+    bool cancelled = false;
+  };
+  void onTranslated();
   void chooseAndOpenModel();
   void chooseModel(int index);
   void rememberRecentModel(const QString& path);
@@ -223,6 +237,8 @@ class MainWindow : public QMainWindow {
   QStringList recent_models_;
   QMenu* recent_models_menu_ = nullptr;
   QList<QShortcut*> layer_keys_;  // PageUp / PageDown
+  QFutureWatcher<TranslationResult> translator_;
+  std::shared_ptr<std::atomic<bool>> translate_cancel_;  // set while translating
   std::shared_ptr<const attn::Trace> computed_;
   std::shared_ptr<const attn::Trace> shown_;
   int layer_ = 0;

@@ -11,6 +11,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 
 namespace attn::ui {
@@ -37,7 +38,11 @@ class SettingsPanel : public QWidget {
   /// A real checkpoint computes instead of the toy model (`model_name` empty: the toy model
   /// again). Its heads, widths and masks are its own, so the toy settings are disabled with a
   /// note saying why; the target is BERT's optional sentence B.
-  void setRealModel(const QString& model_name, bool takes_sentence_b);
+  /// `translates`: an encoder–decoder (Marian): the target is the translation (typed, or made
+  /// by Translate), and the mode chooses the encoder's self-attention or the cross-attention.
+  void setRealModel(const QString& model_name, bool takes_sentence_b, bool translates = false);
+  /// While a translation is being made: Translate becomes Stop.
+  void setTranslating(bool translating);
   bool realModel() const { return !real_model_.isEmpty(); }
 
   /// Head counts offered for this d_model: its divisors up to 64.
@@ -53,9 +58,12 @@ class SettingsPanel : public QWidget {
   QComboBox* maskBox() const { return mask_; }
   QDoubleSpinBox* temperatureBox() const { return temperature_; }
   QCheckBox* positionsBox() const { return positions_; }
+  QPushButton* translateButton() const { return translate_; }
 
  signals:
   void scenarioChanged();
+  /// Translate (or Stop while translating) was pressed.
+  void translateRequested();
 
  private:
   void refillHeads(int preferred);
@@ -63,6 +71,8 @@ class SettingsPanel : public QWidget {
   void updateHeadsHint();
   QString real_model_;
   bool takes_sentence_b_ = false;
+  bool translates_ = false;
+  QPushButton* translate_;
   void emitChanged();
   QLabel* addErrorLabel(attn::InputField field);
 
