@@ -9,8 +9,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
-#include <QStatusBar>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -272,6 +272,7 @@ TEST(ModelWindow, SaveThenOpenRestoresModelLayerHeadAndToggles) {
   f.window->heatmapView()->setFocusedHead(2);
   f.window->viewBar()->specialBox()->setChecked(true);
   f.window->viewBar()->sinkBox()->setChecked(true);
+  f.window->viewBar()->strongestBox()->setChecked(true);
   const QString path = dir.filePath(QStringLiteral("lesson.attnviz"));
   ASSERT_TRUE(f.window->saveSession(path).ok);
 
@@ -287,6 +288,8 @@ TEST(ModelWindow, SaveThenOpenRestoresModelLayerHeadAndToggles) {
   EXPECT_TRUE(other.window->viewBar()->specialBox()->isChecked());
   EXPECT_TRUE(other.window->viewBar()->sinkBox()->isChecked());
   EXPECT_TRUE(other.window->heatmapView()->ignoreFirstKey());
+  EXPECT_TRUE(other.window->viewBar()->strongestBox()->isChecked());
+  EXPECT_TRUE(other.window->heatmapView()->markStrongest());
   EXPECT_EQ(other.window->settingsPanel()->sourceEdit()->text(), QStringLiteral("the cat sat"));
 
   // A session naming a model that is gone: the message names it, the text is still shown.
@@ -375,6 +378,20 @@ TEST(ModelWindow, ATranslatorShowsCrossAttentionAndTranslatesIntoTheTargetBox) {
   EXPECT_EQ(grid.rowLabel(0), QStringLiteral("Encoder 1"));
   EXPECT_EQ(grid.rowLabel(2), QStringLiteral("Decoder 1"));
   EXPECT_EQ(grid.rowLabel(3), QStringLiteral("Decoder 1 ⇄"));
+
+  // The alignment toggle outlines each target token's strongest source token.
+  f.window->viewBar()->strongestBox()->setChecked(true);
+  const attn::Matrix& cross = shown.head[1].weights;
+  const QVector<QPoint> marked = f.window->heatmapView()->panel(1)->markedCells();
+  ASSERT_EQ(marked.size(), cross.rows());
+  for (int r = 0; r < int(cross.rows()); ++r) {
+    Eigen::Index column = 0;
+    cross.row(r).maxCoeff(&column);
+    EXPECT_EQ(marked[r], QPoint(int(column), r));
+  }
+  EXPECT_EQ(f.window->heatmapView()->focusedPanel()->markedCells().size(), cross.rows());
+  f.window->viewBar()->strongestBox()->setChecked(false);
+  EXPECT_TRUE(f.window->heatmapView()->panel(1)->markedCells().isEmpty());
 
   // Translate fills the target box with the model's own greedy translation.
   attn::Expected<std::shared_ptr<const attn::TransformerModel>> model =

@@ -73,6 +73,7 @@ void HeatmapPanel::setContent(PanelContent content) {
   yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new TokenTicker(yAxis, content_.row_labels)));
   xAxis->setRange(-0.5, n_k - 0.5);
   yAxis->setRange(-0.5, n_q - 0.5);
+  updateRowMaxima();
   updateAxisTitles();
   if (highlight_row_ >= n_q || highlight_column_ >= n_k)
     setHighlight(-1, -1);
@@ -117,6 +118,41 @@ QSizeF HeatmapPanel::labelGutters(const QFont& font, const QStringList& row_labe
 void HeatmapPanel::updateAxisTitles() {
   xAxis->setLabel(show_axis_titles_ ? content_.column_axis_title : QString());
   yAxis->setLabel(show_axis_titles_ ? content_.row_axis_title : QString());
+}
+
+void HeatmapPanel::setMarkRowMaxima(bool mark) {
+  mark_row_maxima_ = mark;
+  updateRowMaxima();
+}
+
+QVector<QPoint> HeatmapPanel::markedCells() const {
+  QVector<QPoint> cells;
+  for (const QCPItemRect* rect : row_maxima_) {
+    const QPointF centre = (rect->topLeft->coords() + rect->bottomRight->coords()) / 2;
+    cells.append(QPoint(qRound(centre.x()), qRound(centre.y())));
+  }
+  return cells;
+}
+
+void HeatmapPanel::updateRowMaxima() {
+  for (QCPItemRect* rect : row_maxima_) removeItem(rect);
+  row_maxima_.clear();
+  const attn::Matrix& values = content_.values;
+  if (!mark_row_maxima_ || values.cols() == 0) return;
+  for (Eigen::Index r = 0; r < values.rows(); ++r) {
+    if (values.row(r).maxCoeff() <= 0) continue;  // a fully masked row has no strongest key
+    Eigen::Index column = 0;
+    values.row(r).maxCoeff(&column);
+    auto* rect = new QCPItemRect(this);
+    rect->setLayer(QStringLiteral("main"));
+    // White inside black: visible on both ends of every gradient, unlike the orange highlight.
+    rect->setPen(QPen(Qt::white, 2));
+    rect->setBrush(Qt::NoBrush);
+    rect->setClipToAxisRect(true);
+    rect->topLeft->setCoords(double(column) - 0.42, double(r) - 0.42);
+    rect->bottomRight->setCoords(double(column) + 0.42, double(r) + 0.42);
+    row_maxima_.append(rect);
+  }
 }
 
 void HeatmapPanel::setHighlight(int row, int column) {

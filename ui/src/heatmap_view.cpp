@@ -118,6 +118,7 @@ void HeatmapView::ensurePanelCount(int count) {
     const int index = panelCount();
     panel->setObjectName(QStringLiteral("panel%1").arg(index));
     panel->setShowNumbers(show_numbers_);
+    panel->setMarkRowMaxima(mark_strongest_);
     panel->setCentred(false);
     panel->show();
     connect(panel, &HeatmapPanel::clicked, this, [this, panel] {
@@ -193,6 +194,13 @@ void HeatmapView::setShowNumbers(bool show) {
 void HeatmapView::setFixedRange(bool fixed) {
   fixed_range_ = fixed;
   applyColors();
+  refreshAll();
+}
+
+void HeatmapView::setMarkStrongest(bool mark) {
+  mark_strongest_ = mark;
+  for (HeatmapPanel* panel : panels_) panel->setMarkRowMaxima(mark);
+  focus_panel_->setMarkRowMaxima(mark);
   refreshAll();
 }
 

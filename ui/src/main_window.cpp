@@ -140,11 +140,14 @@ void MainWindow::buildTranslatedParts() {
 
   const attn::ShownAs shown_as = view_bar_ ? view_bar_->shownAs() : attn::ShownAs{};
   const bool ignore_first_key = view_bar_ && view_bar_->ignoreFirstKey();
+  const bool mark_strongest = view_bar_ && view_bar_->markStrongest();
   delete view_bar_;
   view_bar_ = new ViewBar;
   static_cast<QVBoxLayout*>(central_->layout())->insertWidget(0, view_bar_);
   view_bar_->setShownAs(shown_as);
   view_bar_->setIgnoreFirstKey(ignore_first_key);
+  view_bar_->setMarkStrongest(mark_strongest);
+  connect(view_bar_, &ViewBar::markStrongestChanged, view_, &HeatmapView::setMarkStrongest);
   view_bar_->setLayerCount(computed_ ? computed_->layers() : 1);
   view_bar_->setLayer(layer_);
   view_bar_->setPairAvailable(computed_ && attn::has_sentence_pair(*computed_));
@@ -880,6 +883,7 @@ Session MainWindow::currentSession() const {
   session.view.hide_special = as.hide_special;
   session.view.pair = as.pair;
   session.view.ignore_first_key = view_bar_->ignoreFirstKey();
+  session.view.mark_strongest = view_bar_->markStrongest();
   if (current_model_ > 0) session.model_path = opened_models_[current_model_ - 1].path;
   return session;
 }
@@ -920,6 +924,8 @@ void MainWindow::applySession(const Session& session) {
   as.pair = session.view.pair;
   view_bar_->setShownAs(as);
   view_bar_->setIgnoreFirstKey(session.view.ignore_first_key);
+  view_bar_->setMarkStrongest(session.view.mark_strongest);
+  view_->setMarkStrongest(session.view.mark_strongest);
   view_->setIgnoreFirstKey(session.view.ignore_first_key);
   rollout_->setIgnoreFirstKey(session.view.ignore_first_key);
   model_grid_->setIgnoreFirstKey(session.view.ignore_first_key);

@@ -182,6 +182,7 @@ QByteArray session_to_json(const Session& session) {
                          {QStringLiteral("words"), session.view.words},
                          {QStringLiteral("hide_special"), session.view.hide_special},
                          {QStringLiteral("ignore_first_key"), session.view.ignore_first_key},
+                         {QStringLiteral("mark_strongest"), session.view.mark_strongest},
                          {QStringLiteral("pair"), pair_name(session.view.pair)}};
   QJsonObject root{{QStringLiteral("format"), kFormat},
                    {QStringLiteral("version"), kSessionVersion},
@@ -264,6 +265,7 @@ bool session_from_json(const QByteArray& json, Session* session, QString* why) {
   read.view.words = v.boolean_or("words", false);
   read.view.hide_special = v.boolean_or("hide_special", false);
   read.view.ignore_first_key = v.boolean_or("ignore_first_key", false);
+  read.view.mark_strongest = v.boolean_or("mark_strongest", false);
   if (root.value(QStringLiteral("view")).toObject().contains(QStringLiteral("pair")))
     read.view.pair = v.named<attn::PairFilter>(
         "pair", parse_pair, QObject::tr("all, a_to_a, b_to_b, a_to_b or b_to_a"));

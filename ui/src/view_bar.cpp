@@ -30,6 +30,10 @@ ViewBar::ViewBar(QWidget* parent) : QWidget(parent) {
   sink_->setToolTip(
       tr("The colour scale ignores the first key column, where many heads park "
          "their weight (the \"attention sink\"), so the rest of the pattern shows"));
+  strongest_ = new QCheckBox(tr("Mark s&trongest key"));
+  strongest_->setToolTip(
+      tr("Outlines each query row's strongest key; in cross attention, each "
+         "target token's strongest source token (an alignment)"));
   pair_ = new QComboBox;
   pair_->setObjectName(QStringLiteral("pairBox"));
   pair_->addItem(tr("All sentences"), int(attn::PairFilter::All));
@@ -51,6 +55,7 @@ ViewBar::ViewBar(QWidget* parent) : QWidget(parent) {
   layout->addWidget(words_);
   layout->addWidget(special_);
   layout->addWidget(sink_);
+  layout->addWidget(strongest_);
   layout->addWidget(pair_);
   layout->addStretch(1);
 
@@ -60,6 +65,7 @@ ViewBar::ViewBar(QWidget* parent) : QWidget(parent) {
   connect(special_, &QCheckBox::toggled, this, &ViewBar::shownAsChanged);
   connect(pair_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ViewBar::shownAsChanged);
   connect(sink_, &QCheckBox::toggled, this, &ViewBar::ignoreFirstKeyChanged);
+  connect(strongest_, &QCheckBox::toggled, this, &ViewBar::markStrongestChanged);
   setLayerCount(1);
 }
 
@@ -99,6 +105,13 @@ void ViewBar::setIgnoreFirstKey(bool ignore) {
 }
 
 bool ViewBar::ignoreFirstKey() const { return sink_->isChecked(); }
+
+void ViewBar::setMarkStrongest(bool mark) {
+  const QSignalBlocker quiet(strongest_);
+  strongest_->setChecked(mark);
+}
+
+bool ViewBar::markStrongest() const { return strongest_->isChecked(); }
 
 void ViewBar::setPairAvailable(bool available) { pair_->setEnabled(available); }
 

@@ -59,6 +59,11 @@ class HeatmapPanel : public QCustomPlot {
   int highlightedRow() const { return highlight_row_; }
   int highlightedColumn() const { return highlight_column_; }
   void setSelected(bool selected);
+  /// Outlines each row's largest cell (in cross attention: each target token's strongest
+  /// source token, an alignment); off clears the marks. Follows new content.
+  void setMarkRowMaxima(bool mark);
+  /// The cells marked now, (column, row) each.
+  QVector<QPoint> markedCells() const;
 
   /// Matrices up to this many cells a side are always drawn cell for cell; larger ones are
   /// drawn at the resolution they are shown at (see mapSize()).
@@ -111,6 +116,9 @@ class HeatmapPanel : public QCustomPlot {
   QCPColorMap* map_ = nullptr;
   QCPItemRect* row_outline_ = nullptr;
   QCPItemRect* column_outline_ = nullptr;
+  bool mark_row_maxima_ = false;
+  QVector<QCPItemRect*> row_maxima_;  // one outline per row while marking
+  void updateRowMaxima();
   CellValueLabels* numbers_ = nullptr;
   int highlight_row_ = -1;
   int highlight_column_ = -1;

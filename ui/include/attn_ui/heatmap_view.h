@@ -50,6 +50,9 @@ class HeatmapView : public QWidget {
   /// a real model park their weight on), so the rest of the pattern is visible; that column
   /// saturates. Ignored with the fixed 0–1 range.
   void setIgnoreFirstKey(bool ignore);
+  /// Outline each query row's strongest key in every panel (cross attention: an alignment).
+  void setMarkStrongest(bool mark);
+  bool markStrongest() const { return mark_strongest_; }
   bool ignoreFirstKey() const { return ignore_first_key_; }
   /// The title of a one-head block's panel ("Head 1" when empty): the rollout names itself.
   void setSingleHeadTitle(const QString& title) { single_head_title_ = title; }
@@ -114,6 +117,7 @@ class HeatmapView : public QWidget {
   bool show_numbers_ = true;
   bool fixed_range_ = false;
   bool ignore_first_key_ = false;
+  bool mark_strongest_ = false;
   QString single_head_title_;
   int focused_head_ = kMeanPanel;
   int highlight_row_ = -1;

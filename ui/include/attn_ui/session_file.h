@@ -19,6 +19,7 @@ struct ViewOptions {
   bool words = false;     ///< typed words instead of pieces
   bool hide_special = false;
   bool ignore_first_key = false;  ///< the colour scale leaves out the first key
+  bool mark_strongest = false;    ///< each row's strongest key outlined (alignment)
   attn::PairFilter pair = attn::PairFilter::All;
 };
 

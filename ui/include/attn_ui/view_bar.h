@@ -31,6 +31,8 @@ class ViewBar : public QWidget {
   attn::ShownAs shownAs() const;
   void setIgnoreFirstKey(bool ignore);
   bool ignoreFirstKey() const;
+  void setMarkStrongest(bool mark);
+  bool markStrongest() const;
   /// Whether the input is a sentence pair (the sentence filter is enabled only then).
   void setPairAvailable(bool available);
 
@@ -38,6 +40,7 @@ class ViewBar : public QWidget {
   QCheckBox* wordsBox() const { return words_; }
   QCheckBox* specialBox() const { return special_; }
   QCheckBox* sinkBox() const { return sink_; }
+  QCheckBox* strongestBox() const { return strongest_; }
   QComboBox* pairBox() const { return pair_; }
 
  signals:
@@ -45,6 +48,7 @@ class ViewBar : public QWidget {
   /// Words, special tokens or the sentence filter changed.
   void shownAsChanged();
   void ignoreFirstKeyChanged(bool ignore);
+  void markStrongestChanged(bool mark);
 
  private:
   int layers_ = 1;
@@ -53,6 +57,7 @@ class ViewBar : public QWidget {
   QCheckBox* words_;
   QCheckBox* special_;
   QCheckBox* sink_;
+  QCheckBox* strongest_;
   QComboBox* pair_;
 };
 
