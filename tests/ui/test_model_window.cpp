@@ -414,6 +414,18 @@ TEST(ModelWindow, ATranslatorShowsCrossAttentionAndTranslatesIntoTheTargetBox) {
       << panel->errorText(attn::InputField::Target).toStdString();
 }
 
+TEST(ModelWindow, ABusyIndicatorShowsWhileALongInputComputesOnTheWorker) {
+  WindowFixture f;
+  f.window->engine()->setInlineWorkLimit(0);  // every run on the worker, as a long input
+  QSignalSpy busy(f.window->engine(), &attn::ui::LiveEngine::workerBusyChanged);
+  type_source(*f.window, QStringLiteral("a sentence long enough"));
+  attn::test::settle(*f.window);
+  ASSERT_GE(busy.size(), 2);
+  EXPECT_TRUE(busy.front().front().toBool());
+  EXPECT_FALSE(busy.back().front().toBool());
+  EXPECT_FALSE(f.window->findChild<QLabel*>(QStringLiteral("computingIndicator"))->isVisible());
+}
+
 TEST(ModelWindow, Stories260KFillsTheModelViewWithFiveByEightPanels) {
   if (!fs::exists(kStories)) {
     GTEST_SKIP() << "../shared/data/stories260K not found beside the checkout: skipped";

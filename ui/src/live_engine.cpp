@@ -17,7 +17,10 @@ LiveEngine::LiveEngine(QObject* parent) : QObject(parent) {
   connect(&worker_, &QFutureWatcher<Outcome>::finished, this, [this] {
     worker_running_ = false;
     deliver(worker_.result());
-    if (pending_) debounce_.start();
+    if (pending_)
+      debounce_.start();
+    else
+      emit workerBusyChanged(false);
   });
 }
 
@@ -81,8 +84,10 @@ void LiveEngine::startPending() {
   pending_.reset();
   if (workFor(scenario) <= inline_work_limit_) {
     deliver(compute(*model_, scenario, last_trace_));
+    emit workerBusyChanged(false);  // after a worker run that had this one waiting
     return;
   }
+  emit workerBusyChanged(true);
   worker_running_ = true;
   // The worker keeps its own references: the model may be replaced while it runs.
   worker_.setFuture(QtConcurrent::run([model = model_, scenario, previous = last_trace_] {

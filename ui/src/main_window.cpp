@@ -108,6 +108,11 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
 
   engine_ = new LiveEngine(this);
   toy_model_ = engine_->model();
+  computing_ = new QLabel(this);
+  computing_->setObjectName(QStringLiteral("computingIndicator"));
+  computing_->hide();
+  statusBar()->addPermanentWidget(computing_);
+  connect(engine_, &LiveEngine::workerBusyChanged, computing_, &QWidget::setVisible);
   connect(engine_, &LiveEngine::finished, this, &MainWindow::onTrace);
   connect(engine_, &LiveEngine::failed, this, &MainWindow::onFailed);
 
@@ -136,6 +141,10 @@ void MainWindow::buildTranslatedParts() {
   connect(model_box_, &ModelBox::openRequested, this, &MainWindow::chooseAndOpenModel);
   refreshModelBox();
   load_cancel_->setText(tr("Cancel"));
+  computing_->setText(tr("Computing…"));
+  computing_->setToolTip(
+      tr("A long input is being computed; typing goes on, and the newest "
+         "text is computed next"));
   load_cancel_->setToolTip(tr("Stop opening the model; the model in use stays"));
 
   const attn::ShownAs shown_as = view_bar_ ? view_bar_->shownAs() : attn::ShownAs{};

@@ -40,6 +40,9 @@ class LiveEngine : public QObject {
  signals:
   void finished(std::shared_ptr<const attn::Trace> trace);
   void failed(const attn::Error& error);
+  /// A run went to the worker thread (true), or the worker has nothing more to do (false):
+  /// the window shows a busy indicator meanwhile.
+  void workerBusyChanged(bool busy);
 
  private:
   struct Outcome {

@@ -223,6 +223,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* rollout_stack_ = nullptr;
   QProgressBar* load_progress_ = nullptr;
   QPushButton* load_cancel_ = nullptr;
+  QLabel* computing_ = nullptr;  // shown while a long input computes on the worker
   QFutureWatcher<ModelLoad> loader_;
   bool loading_model_ = false;
   int load_generation_ = 0;           // a result from an earlier (cancelled) load is dropped
