@@ -631,6 +631,14 @@
         <source>Translated: the heatmaps show its cross-attention.</source>
         <translation>已翻译：热力图显示它的交叉注意力。</translation>
     </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>A long input is being computed; typing goes on, and the newest text is computed next</source>
+        <translation>正在计算较长的输入；可以继续输入，接下来计算最新的文本</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::ModelBox</name>
@@ -1093,6 +1101,14 @@
     <message>
         <source>of %1</source>
         <translation>共 %1 层</translation>
+    </message>
+    <message>
+        <source>Mark s&amp;trongest key</source>
+        <translation>标出最强的键(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Outlines each query row&apos;s strongest key; in cross attention, each target token&apos;s strongest source token (an alignment)</source>
+        <translation>为每一行查询框出最强的键；在交叉注意力中，即每个目标词元最关注的源词元（一种对齐）</translation>
     </message>
 </context>
 </TS>
