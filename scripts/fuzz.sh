@@ -13,19 +13,7 @@ seconds="${1:-20}"
 shift || true
 
 # clang and libFuzzer's runtime, as scripts/setup.sh installs everything else.
-missing=()
-for package in clang libclang-rt-14-dev; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  echo "attnviz: installing ${missing[*]}"
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/install_packages.sh clang libclang-rt-14-dev
 
 build_dir=build-fuzz
 start=$(date +%s)

@@ -9,17 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "$1")"
 shift
-missing=()
-for package in xvfb xauth imagemagick xdotool; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-    missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+scripts/install_packages.sh xvfb xauth imagemagick xdotool
 scripts/setup.sh build >/dev/null
 config="$(mktemp -d)"
 trap 'rm -rf "$config"' EXIT
