@@ -20,6 +20,7 @@
 #include "attn/trace_views.h"
 #include "attn_cli/command_line.h"
 #include "tiny_checkpoint.h"
+#include "tiny_model_folders.h"
 #include "tiny_tokenizers.h"
 
 namespace {
@@ -112,15 +113,10 @@ Csv read_csv(const QString& path) {
 }
 
 // Tiny checkpoints with their tokenizers, as the loader finds them.
-constexpr int kVocab = 300;  // the byte-level BPE needs the 256 byte ids
+constexpr int kVocab = attn::testing::kTinyGpt2Vocab;
 
 QString write_gpt2(const QString& folder) {
-  attn::testing::RefConfig config = attn::testing::tiny_gpt2_config();  // 2 layers, 4 heads, D 16
-  config.vocab_size = kVocab;
-  const std::optional<attn::Error> written =
-      attn::testing::make_tiny_checkpoint(config).write_hf_folder(folder.toStdString());
-  EXPECT_FALSE(written.has_value()) << written->message;
-  attn::testing::write_byte_level_bpe(folder.toStdString(), kVocab);
+  attn::testing::write_tiny_gpt2_folder(folder.toStdString());
   return folder;
 }
 
@@ -432,16 +428,8 @@ TEST(ModelExport, HelpDocumentsModelTokenizerAndLayer) {
   }
 }
 
-// A tiny Marian (opus-mt layout) folder: the checkpoint and the committed tiny spm files.
 QString write_marian(const QString& folder) {
-  const std::optional<attn::Error> written =
-      attn::testing::make_tiny_checkpoint(attn::testing::tiny_marian_config())
-          .write_hf_folder(folder.toStdString());
-  EXPECT_FALSE(written.has_value()) << written->message;
-  for (const char* name : {"source.spm", "target.spm", "vocab.json"}) {
-    QFile::copy(QStringLiteral(ATTN_TEST_DATA "/marian-tiny/") + QLatin1String(name),
-                QDir(folder).filePath(QLatin1String(name)));
-  }
+  attn::testing::write_tiny_marian_folder(folder.toStdString());
   return folder;
 }
 

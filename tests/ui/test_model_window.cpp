@@ -26,8 +26,7 @@
 #include "attn_ui/model_grid_view.h"
 #include "attn_ui/settings_panel.h"
 #include "attn_ui/view_bar.h"
-#include "tiny_checkpoint.h"
-#include "tiny_tokenizers.h"
+#include "tiny_model_folders.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -41,14 +40,9 @@ const fs::path kStories = fs::path(ATTN_SHARED_DATA) / "stories260K" / "stories2
 
 // A tiny GPT-2 folder (2 layers, 4 heads, d_model 16) with its byte-level BPE files.
 QString write_tiny_gpt2(const QTemporaryDir& dir) {
-  attn::testing::RefConfig config = attn::testing::tiny_gpt2_config();
-  config.vocab_size = 300;  // the byte-level BPE needs the 256 byte ids
-  const std::string folder = dir.filePath(QStringLiteral("tiny-gpt2")).toStdString();
-  const std::optional<attn::Error> written =
-      attn::testing::make_tiny_checkpoint(config).write_hf_folder(folder);
-  EXPECT_FALSE(written.has_value()) << written->message;
-  attn::testing::write_byte_level_bpe(folder, config.vocab_size);
-  return QString::fromStdString(folder);
+  const QString folder = dir.filePath(QStringLiteral("tiny-gpt2"));
+  attn::testing::write_tiny_gpt2_folder(folder.toStdString());
+  return folder;
 }
 
 // Opens `path` as File ▸ Open model does and waits for the model's first trace.
@@ -336,17 +330,9 @@ TEST(ModelWindow, TheModelViewExportsAsAnImage) {
   EXPECT_NE(cell, QColor(Qt::white));
 }
 
-// A tiny Marian (opus-mt layout) folder: the checkpoint and the committed tiny spm files.
 QString write_tiny_marian(const QTemporaryDir& dir) {
   const QString folder = dir.filePath(QStringLiteral("tiny-marian"));
-  const std::optional<attn::Error> written =
-      attn::testing::make_tiny_checkpoint(attn::testing::tiny_marian_config())
-          .write_hf_folder(folder.toStdString());
-  EXPECT_FALSE(written.has_value()) << written->message;
-  for (const char* name : {"source.spm", "target.spm", "vocab.json"}) {
-    EXPECT_TRUE(QFile::copy(QStringLiteral(ATTN_TEST_DATA "/marian-tiny/") + QLatin1String(name),
-                            QDir(folder).filePath(QLatin1String(name))));
-  }
+  attn::testing::write_tiny_marian_folder(folder.toStdString());
   return folder;
 }
 
