@@ -21,6 +21,8 @@ inline std::string shared_data(const std::string& sub) {
 #ifdef ATTN_SHARED_DATA
   const std::filesystem::path path = std::filesystem::path(ATTN_SHARED_DATA) / sub;
   if (std::filesystem::exists(path)) return path.string();
+#else
+  static_cast<void>(sub);
 #endif
   return {};
 }
