@@ -14,6 +14,7 @@
 #include "attn/allocator_tuning.h"
 #include "attn/examples.h"
 #include "attn/models/model_loader.h"
+#include "attn/models/shipped_models.h"
 #include "attn_cli/batch_export.h"
 #include "attn_cli/command_line.h"
 #include "attn_ui/language.h"
@@ -38,6 +39,23 @@ void set_application_identity() {
 int fail(const attn::cli::Failure& failure) {
   std::fprintf(stderr, "attnviz: %s\n", failure.message.toLocal8Bit().constData());
   return failure.exit_code;
+}
+
+// Name, title and summary of each shipped model, and the folder it was found in.
+int list_models() {
+  const std::vector<std::string> roots = attn::shipped_model_roots();
+  const std::vector<attn::ShippedModel> models = attn::list_shipped_models(roots);
+  if (models.empty()) {
+    std::string where;
+    for (const std::string& root : roots) where += (where.empty() ? "" : ", ") + root;
+    std::fprintf(stderr, "attnviz: no shipped models found (looked in %s)\n", where.c_str());
+    return attn::cli::kExitSuccess;
+  }
+  for (const attn::ShippedModel& m : models) {
+    std::printf("%-16s %s: %s\n%-16s %s\n", m.name.c_str(), m.title.c_str(), m.summary.c_str(),
+                "", m.folder.c_str());
+  }
+  return attn::cli::kExitSuccess;
 }
 
 int list_examples() {
@@ -93,9 +111,15 @@ int open_window(int argc, char** argv, const attn::cli::OpenWindow& command) {
   QSettings settings;
   // The interface follows the system's language unless one was chosen in View ▸ Language.
   attn::ui::install_language(attn::ui::startup_language(settings));
+  const bool first_start = attn::ui::MainWindow::isFirstStart(settings);
   attn::ui::MainWindow window(&settings);
   if (command.overrides.session) window.applySession(*command.overrides.session);
+  // A class sees a trained model's pronoun head first; the toy model is one menu away.
+  if (first_start && !model && !command.overrides.any())
+    window.openShippedModel(QString::fromLatin1(attn::ui::MainWindow::kFirstStartModel));
   if (model) window.useModel(model);
+  if (command.model.shipped)
+    window.focusWhenComputed(command.model.shipped->focus_layer, command.model.shipped->focus_head);
   if (command.overrides.any()) {
     attn::ui::SettingsPanel* panel = window.settingsPanel();
     panel->setScenario(command.overrides.applyTo(panel->scenario()));
@@ -129,6 +153,7 @@ int main(int argc, char** argv) {
             return attn::cli::kExitSuccess;
           },
           [&](const attn::cli::ListExamples&) -> int { return list_examples(); },
+          [&](const attn::cli::ListModels&) -> int { return list_models(); },
           [&](const attn::cli::Failure& failure) -> int { return fail(failure); },
           [&](const attn::cli::RunExport& run) -> int { return run_export(argc, argv, run); },
           [&](const attn::cli::OpenWindow& open) -> int { return open_window(argc, argv, open); },

@@ -1,6 +1,7 @@
 #include "attn_cli/command_line.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <cmath>
 
@@ -26,6 +27,7 @@ const QString kPositions = QStringLiteral("positions");
 const QString kExample = QStringLiteral("example");
 const QString kSession = QStringLiteral("session");
 const QString kListExamples = QStringLiteral("list-examples");
+const QString kListModels = QStringLiteral("list-models");
 const QString kExport = QStringLiteral("export");
 const QString kFormat = QStringLiteral("format");
 const QString kSize = QStringLiteral("size");
@@ -213,7 +215,9 @@ CommandLine::CommandLine() {
   add(kPositions, QStringLiteral("on | off: add sinusoidal positions (default: on)."),
       QStringLiteral("on|off"));
   add(kModel,
-      QStringLiteral("Compute with a real checkpoint instead of the toy model: a Hugging Face "
+      QStringLiteral("Compute with a real checkpoint instead of the toy model: the name of a "
+                     "model attnviz ships (see --list-models; it opens on its example sentence "
+                     "and layer unless --source and --layer say otherwise), a Hugging Face "
                      "folder (config.json, model.safetensors or its shards, tokenizer files; "
                      "model_type gpt2, bert, llama, mistral, qwen2 or marian) or a llama2.c "
                      ".bin. --source is the text (BERT: sentence A, --target sentence B; "
@@ -222,7 +226,7 @@ CommandLine::CommandLine() {
                      "settings (--mode, --heads, --d-model, --seed, --score, --mask, "
                      "--temperature, --positions) do not apply. A model that cannot be opened "
                      "exits 3 with the path and the problem."),
-      QStringLiteral("PATH"));
+      QStringLiteral("NAME|PATH"));
   add(kTokenizer,
       QStringLiteral("With a llama2.c --model: its tokenizer.bin (default: tokenizer.bin, or the "
                      "one tok*.bin, beside the model)."),
@@ -250,6 +254,7 @@ CommandLine::CommandLine() {
                      "are read, from a file or a pipe."),
       QStringLiteral("FILE"));
   add(kListExamples, QStringLiteral("Print the built-in examples and exit."));
+  add(kListModels, QStringLiteral("Print the models attnviz ships (for --model NAME) and exit."));
   add(kExport,
       QStringLiteral("Write files into DIR (created if missing) without a window, then exit."),
       QStringLiteral("DIR"));
@@ -301,6 +306,7 @@ Command CommandLine::parse(const QStringList& arguments) {
                        .arg(parser_.positionalArguments().first())};
   }
   if (parser_.isSet(kListExamples)) return ListExamples{};
+  if (parser_.isSet(kListModels)) return ListModels{};
 
   ScenarioOverrides overrides;
   if (std::optional<Failure> failure = parseScenario(&overrides)) return *failure;
@@ -311,11 +317,13 @@ Command CommandLine::parse(const QStringList& arguments) {
       if (parser_.isSet(name))
         return Failure{kExitBadArguments, QStringLiteral("--%1 needs --export DIR").arg(name)};
     }
+    if (model.shipped) applyShippedDefaults(*model.shipped, &overrides, nullptr);
     return OpenWindow{overrides, model};
   }
   ExportRequest request;
   request.model = model;
   if (std::optional<Failure> failure = parseExport(&request)) return *failure;
+  if (model.shipped) applyShippedDefaults(*model.shipped, &overrides, &request);
   if (overrides.session) request.view_options = overrides.session->view;
   return RunExport{overrides, request};
 }
@@ -409,7 +417,21 @@ std::optional<Failure> CommandLine::parseModel(ModelChoice* out) const {
   }
   if (!parser_.isSet(kModel)) return std::nullopt;
   out->path = parser_.value(kModel);
-  if (out->path.isEmpty()) return bad_argument(kModel, out->path, QStringLiteral("give a path"));
+  if (out->path.isEmpty())
+    return bad_argument(kModel, out->path, QStringLiteral("give a path or a model's name"));
+  const std::string named = out->path.toStdString();
+  const std::vector<std::string> roots = attn::shipped_model_roots();
+  if (!QFileInfo::exists(out->path)) {
+    out->shipped = attn::find_shipped_model(named, roots);
+    // A bare word that is neither a file nor a shipped model: say which names there are.
+    if (!out->shipped && !out->path.contains(QLatin1Char('/'))) {
+      return Failure{kExitInvalidInput,
+                     QStringLiteral("invalid input: --model: \"%1\" is neither a file or folder "
+                                    "nor a model attnviz ships (%2)")
+                         .arg(out->path, QString::fromStdString(attn::shipped_model_names(roots)))};
+    }
+    if (out->shipped) out->path = QString::fromStdString(out->shipped->folder);
+  }
   out->tokenizer_path = parser_.value(kTokenizer);
   out->translate = parser_.isSet(kTranslate);
   if (out->translate && parser_.isSet(kTarget)) {
@@ -425,6 +447,19 @@ std::optional<Failure> CommandLine::parseModel(ModelChoice* out) const {
     out->max_tokens = *max_tokens;
   }
   return std::nullopt;
+}
+
+void CommandLine::applyShippedDefaults(const attn::ShippedModel& shipped,
+                                       ScenarioOverrides* overrides,
+                                       ExportRequest* request) const {
+  const bool texts_given = overrides->source || overrides->target || overrides->example ||
+                           overrides->session.has_value();
+  if (!texts_given) {
+    overrides->source = shipped.example.source;
+    overrides->target = shipped.example.target;
+    if (!shipped.example.target.empty() && !overrides->mode) overrides->mode = attn::Mode::Cross;
+  }
+  if (request != nullptr && !request->layer) request->layer = shipped.focus_layer + 1;
 }
 
 std::optional<Failure> CommandLine::parseExport(ExportRequest* out) const {

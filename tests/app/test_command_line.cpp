@@ -10,6 +10,7 @@
 #include "attn_cli/command_line.h"
 #include "attn_ui/session_file.h"
 #include "attn_ui/settings_panel.h"
+#include "shipped_model_folder.h"
 #include "ui_test_support.h"
 
 namespace {
@@ -195,6 +196,7 @@ TEST(CommandLine, HelpVersionListAndWindowAreTheirOwnCommands) {
   EXPECT_TRUE(std::holds_alternative<attn::cli::ShowHelp>(parse({"--help"})));
   EXPECT_TRUE(std::holds_alternative<attn::cli::ShowVersion>(parse({"--version"})));
   EXPECT_TRUE(std::holds_alternative<attn::cli::ListExamples>(parse({"--list-examples"})));
+  EXPECT_TRUE(std::holds_alternative<attn::cli::ListModels>(parse({"--list-models"})));
   const Command window = parse({"--heads", "8"});
   ASSERT_TRUE(std::holds_alternative<attn::cli::OpenWindow>(window));
   EXPECT_EQ(std::get<attn::cli::OpenWindow>(window).overrides.heads, 8);
@@ -216,6 +218,7 @@ TEST(CommandLine, HelpDocumentsEveryOptionAndTheExitCodes) {
                              "--positions",
                              "--example",
                              "--list-examples",
+                             "--list-models",
                              "--export",
                              "--format",
                              "--size",
@@ -231,6 +234,35 @@ TEST(CommandLine, HelpDocumentsEveryOptionAndTheExitCodes) {
                              "4 MB"}) {
     EXPECT_TRUE(help.contains(QString::fromUtf8(option))) << option;
   }
+}
+
+TEST(CommandLine, AShippedModelsNameOpensItOnItsExampleAndLayer) {
+  QTemporaryDir root;
+  const QString folder = attn::test::add_demo_shipped_model(root);
+  const Command window = parse({"--model", attn::test::kDemoModel});
+  ASSERT_TRUE(std::holds_alternative<attn::cli::OpenWindow>(window));
+  const attn::cli::OpenWindow& open = std::get<attn::cli::OpenWindow>(window);
+  EXPECT_EQ(open.model.path, folder);
+  ASSERT_TRUE(open.model.shipped.has_value());
+  EXPECT_EQ(open.model.shipped->focus_head, attn::test::kDemoFocusHead);
+  EXPECT_EQ(open.overrides.source, attn::test::kDemoExample.toStdString());
+
+  // An export shows the model's chosen layer unless --layer says otherwise; --source wins.
+  const RunExport chosen = parse_export({"--model", attn::test::kDemoModel});
+  EXPECT_EQ(chosen.request.layer, attn::test::kDemoFocusLayer + 1);
+  EXPECT_EQ(chosen.overrides.source, attn::test::kDemoExample.toStdString());
+  const RunExport given =
+      parse_export({"--model", attn::test::kDemoModel, "--source", "x y", "--layer", "1"});
+  EXPECT_EQ(given.request.layer, 1);
+  EXPECT_EQ(given.overrides.source, "x y");
+
+  // A bare unknown name lists the names there are; a path is left to the loader's message.
+  const Command unknown = parse({"--model", "no-such-model"});
+  ASSERT_TRUE(std::holds_alternative<Failure>(unknown));
+  EXPECT_EQ(std::get<Failure>(unknown).exit_code, attn::cli::kExitInvalidInput);
+  EXPECT_TRUE(std::get<Failure>(unknown).message.contains(QStringLiteral("no-such-model")));
+  EXPECT_TRUE(std::get<Failure>(unknown).message.contains(attn::test::kDemoModel));
+  EXPECT_TRUE(std::holds_alternative<attn::cli::OpenWindow>(parse({"--model", "/no/such/dir"})));
 }
 
 TEST(CommandLine, InvalidUtf8IsInvalidInputNamingTheOption) {

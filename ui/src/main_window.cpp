@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <algorithm>
 #include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
@@ -35,6 +36,7 @@
 #include "attn/shown_trace.h"
 #include "attn/trace_views.h"
 #include "attn_ui/data_export.h"
+#include "attn_ui/examples_menu.h"
 #include "attn_ui/export_image_dialog.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/heatmap_view.h"
@@ -116,6 +118,7 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   connect(engine_, &LiveEngine::finished, this, &MainWindow::onTrace);
   connect(engine_, &LiveEngine::failed, this, &MainWindow::onFailed);
 
+  shipped_models_ = attn::list_shipped_models(attn::shipped_model_roots());
   buildTranslatedParts();
   resize(1400, 900);
   restoreSettings();
@@ -345,12 +348,12 @@ void MainWindow::buildMenus() {
   }
 
   QMenu* examples = menuBar()->addMenu(tr("E&xamples"));
-  for (const attn::Example& example : attn::builtin_examples()) {
-    const QString name = QString::fromUtf8(example.name.data(), int(example.name.size()));
-    const QString description = example_description(example);
-    examples->addAction(QStringLiteral("%1 — %2").arg(name, description), this,
-                        [this, name] { loadExample(name); });
-  }
+  fill_examples_menu(examples, shipped_models_, [this](const ExampleChoice& choice) {
+    if (choice.shipped_model.isEmpty())
+      loadExample(choice.toy_example);
+    else
+      openShippedModel(choice.shipped_model, choice.shipped_example);
+  });
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About attnviz"), this, [this] {
@@ -365,12 +368,40 @@ void MainWindow::buildMenus() {
 bool MainWindow::loadExample(const QString& name) {
   const attn::Example* example = attn::find_example(name.toStdString());
   if (example == nullptr) return false;
+  cancelModelLoading();
+  if (current_model_ != 0) useToyModel();  // the menu says these are the toy model's
   attn::Scenario scenario = settings_panel_->scenario();
   scenario.source = example->scenario.source;
   scenario.target = example->scenario.target;
   scenario.config.mode = example->scenario.config.mode;
   settings_panel_->setScenario(scenario);
   return true;
+}
+
+bool MainWindow::openShippedModel(const QString& name, int example) {
+  const auto model = std::find_if(
+      shipped_models_.begin(), shipped_models_.end(),
+      [&](const attn::ShippedModel& m) { return QString::fromStdString(m.name) == name; });
+  if (model == shipped_models_.end()) return false;
+  const attn::ShippedExample* chosen = shipped_example(*model, example);
+  if (chosen == nullptr) return false;
+  attn::Scenario scenario = settings_panel_->scenario();
+  scenario.source = chosen->source;
+  scenario.target = chosen->target;
+  scenario.config.mode = chosen->target.empty() ? attn::Mode::MultiHead : attn::Mode::Cross;
+  settings_panel_->setScenario(scenario);
+  focusWhenComputed(model->focus_layer, model->focus_head);
+  openModel(QString::fromStdString(model->folder));
+  return true;
+}
+
+bool MainWindow::isFirstStart(const QSettings& settings) {
+  return !settings.contains(QStringLiteral("input/source"));
+}
+
+void MainWindow::focusWhenComputed(int layer, int head) {
+  pending_layer_ = layer;
+  pending_focused_head_ = head < 0 ? HeatmapView::kMeanPanel : head;
 }
 
 void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenario()); }

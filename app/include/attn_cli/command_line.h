@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "attn/config.h"
+#include "attn/models/shipped_models.h"
 #include "attn/expected.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/session_file.h"
@@ -73,6 +74,8 @@ enum class OutputFormat { Png, Svg, Pdf, Jpg, Csv, Json };
 /// A checkpoint to compute with instead of the toy model (--model, --tokenizer).
 struct ModelChoice {
   QString path;            ///< a Hugging Face folder or a llama2.c .bin; empty: the toy model
+  /// Set when --model named a model attnviz ships ("bert-pronouns"): its card (focus, example).
+  std::optional<attn::ShippedModel> shipped;
   QString tokenizer_path;  ///< llama2.c only: its tokenizer.bin when not beside the model
   bool translate = false;  ///< --translate: the target is the model's greedy translation
   int max_tokens = 128;    ///< --max-tokens: at most this many tokens translated
@@ -97,6 +100,7 @@ inline constexpr QSize kDefaultSingleSize{1000, 900};
 struct ShowHelp {};
 struct ShowVersion {};
 struct ListExamples {};
+struct ListModels {};
 struct OpenWindow {
   ScenarioOverrides overrides;
   ModelChoice model;
@@ -105,7 +109,8 @@ struct RunExport {
   ScenarioOverrides overrides;
   ExportRequest request;
 };
-using Command = std::variant<ShowHelp, ShowVersion, ListExamples, OpenWindow, RunExport, Failure>;
+using Command =
+    std::variant<ShowHelp, ShowVersion, ListExamples, ListModels, OpenWindow, RunExport, Failure>;
 
 /// attnviz's options (QCommandLineParser). Parsing needs no QApplication, so the program can
 /// decide whether it needs a display before creating one.
@@ -121,6 +126,9 @@ class CommandLine {
   std::optional<Failure> parseScenario(ScenarioOverrides* out) const;
   std::optional<Failure> parseExport(ExportRequest* out) const;
   std::optional<Failure> parseModel(ModelChoice* out) const;
+  /// A shipped model's example and focus where the command line leaves them open.
+  void applyShippedDefaults(const attn::ShippedModel& shipped, ScenarioOverrides* overrides,
+                            ExportRequest* request) const;
 
   QCommandLineParser parser_;
 };

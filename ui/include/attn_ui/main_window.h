@@ -6,8 +6,10 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "attn/expected.h"
+#include "attn/models/shipped_models.h"
 #include "attn/trace.h"
 #include "attn_ui/export_outcome.h"
 #include "attn_ui/figure_export.h"
@@ -101,8 +103,21 @@ class MainWindow : public QMainWindow {
   void setLayer(int layer);
   int layer() const { return layer_; }
 
-  /// Loads a built-in example's texts and mode (keeping the other settings); false if unknown.
+  /// Loads a built-in example's texts and mode (keeping the other settings) and computes it with
+  /// the toy model; false if unknown.
   bool loadExample(const QString& name);
+  /// The models attnviz ships, found at start (attn::shipped_model_roots()).
+  const std::vector<attn::ShippedModel>& shippedModels() const { return shipped_models_; }
+  /// Opens the shipped model `name` (as openModel) on its example `example` (0: its own,
+  /// i: more_examples[i − 1]), Cross mode for a translator, with its chosen layer and head
+  /// focused once computed. False (nothing changes) when there is no such model or example.
+  bool openShippedModel(const QString& name, int example = 0);
+  /// The first start (no inputs saved yet) opens this shipped model when it is there.
+  static constexpr const char* kFirstStartModel = "bert-pronouns";
+  static bool isFirstStart(const QSettings& settings);
+  /// Shows `layer` (0-based) and focuses `head` (0-based, −1: the mean) once the next trace of
+  /// the model in use (or being opened) is computed.
+  void focusWhenComputed(int layer, int head);
   /// Writes the figure to `path` (format from the suffix); the failure message is also shown in
   /// the status bar.
   ExportOutcome exportImage(const QString& path, const ImageExportOptions& options);
@@ -238,6 +253,7 @@ class MainWindow : public QMainWindow {
   QStringList recent_models_;
   QMenu* recent_models_menu_ = nullptr;
   QList<QShortcut*> layer_keys_;  // PageUp / PageDown
+  std::vector<attn::ShippedModel> shipped_models_;
   QFutureWatcher<TranslationResult> translator_;
   std::shared_ptr<std::atomic<bool>> translate_cancel_;  // set while translating
   std::shared_ptr<const attn::Trace> computed_;
