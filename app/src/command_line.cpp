@@ -233,7 +233,8 @@ CommandLine::CommandLine() {
       QStringLiteral("FILE"));
   add(kLayer,
       QStringLiteral("With --model and --export: the layer the images and CSV files show, "
-                     "1-based (default: 1); trace.json holds every layer."),
+                     "1-based (default: 1, or the layer a shipped model names); trace.json holds "
+                     "every layer."),
       QStringLiteral("N"));
   add(kTranslate,
       QStringLiteral("With a Marian --model: translate --source greedily (the most likely token "

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ExamplesMenu</name>
+    <message>
+        <source>Toy model (seeded)</source>
+        <translation>玩具模型（带种子）</translation>
+    </message>
+</context>
+<context>
     <name>Gradient</name>
     <message>
         <source>Viridis</source>
