@@ -52,8 +52,8 @@ int list_models() {
     return attn::cli::kExitSuccess;
   }
   for (const attn::ShippedModel& m : models) {
-    std::printf("%-16s %s: %s\n%-16s %s\n", m.name.c_str(), m.title.c_str(), m.summary.c_str(),
-                "", m.folder.c_str());
+    std::printf("%-16s %s: %s\n%-16s %s\n", m.name.c_str(), m.title.c_str(), m.summary.c_str(), "",
+                m.folder.c_str());
   }
   return attn::cli::kExitSuccess;
 }

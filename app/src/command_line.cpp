@@ -451,8 +451,7 @@ std::optional<Failure> CommandLine::parseModel(ModelChoice* out) const {
 }
 
 void CommandLine::applyShippedDefaults(const attn::ShippedModel& shipped,
-                                       ScenarioOverrides* overrides,
-                                       ExportRequest* request) const {
+                                       ScenarioOverrides* overrides, ExportRequest* request) const {
   const bool texts_given = overrides->source || overrides->target || overrides->example ||
                            overrides->session.has_value();
   if (!texts_given) {

@@ -83,8 +83,7 @@ TEST(ShippedModels, ABadCardNamesTheFileAndTheMember) {
     ASSERT_FALSE(model.ok()) << c.card;
     EXPECT_NE(model.error().message.find("attnviz.json"), std::string::npos)
         << model.error().message;
-    EXPECT_NE(model.error().message.find(c.expected), std::string::npos)
-        << model.error().message;
+    EXPECT_NE(model.error().message.find(c.expected), std::string::npos) << model.error().message;
   }
   EXPECT_FALSE(read_shipped_model(root.path() + "/absent").ok());
 }

@@ -69,8 +69,8 @@ TEST(ShippedWindow, ExamplesMenuNamesEachExamplesModelAndSwitchesToIt) {
   attn::test::add_demo_shipped_model(root);
   WindowFixture f;
   MainWindow& window = *f.window;
-  QAction* shipped =
-      example_entry(window, attn::test::kDemoTitle + QStringLiteral(" — ") + attn::test::kDemoExample);
+  QAction* shipped = example_entry(
+      window, attn::test::kDemoTitle + QStringLiteral(" — ") + attn::test::kDemoExample);
   QAction* second = example_entry(
       window, attn::test::kDemoTitle + QStringLiteral(" — ") + attn::test::kDemoMoreExample);
   QAction* toy = example_entry(window, QStringLiteral("Toy model (seeded) — cat: "));

@@ -10,8 +10,8 @@
 #include <variant>
 
 #include "attn/config.h"
-#include "attn/models/shipped_models.h"
 #include "attn/expected.h"
+#include "attn/models/shipped_models.h"
 #include "attn_ui/figure_export.h"
 #include "attn_ui/session_file.h"
 
@@ -73,7 +73,7 @@ enum class OutputFormat { Png, Svg, Pdf, Jpg, Csv, Json };
 
 /// A checkpoint to compute with instead of the toy model (--model, --tokenizer).
 struct ModelChoice {
-  QString path;            ///< a Hugging Face folder or a llama2.c .bin; empty: the toy model
+  QString path;  ///< a Hugging Face folder or a llama2.c .bin; empty: the toy model
   /// Set when --model named a model attnviz ships ("bert-pronouns"): its card (focus, example).
   std::optional<attn::ShippedModel> shipped;
   QString tokenizer_path;  ///< llama2.c only: its tokenizer.bin when not beside the model

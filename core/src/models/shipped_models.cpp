@@ -29,8 +29,8 @@ Expected<std::string> text_member(const nlohmann::json& object, const char* key,
     return card_error(path, std::string("\"") + key + "\" is missing");
   }
   if (!it->is_string())
-    return card_error(path, std::string("\"") + key + "\" should be text, not " +
-                                detail::describe(*it));
+    return card_error(path,
+                      std::string("\"") + key + "\" should be text, not " + detail::describe(*it));
   return it->get<std::string>();
 }
 
@@ -67,10 +67,10 @@ Expected<ShippedModel> parse_card(const nlohmann::json& card, const std::string&
     std::string* out;
     bool required;
   };
-  for (const Text& t : {Text{"title", &model.title, true}, Text{"title_zh", &model.title_zh, false},
-                        Text{"summary", &model.summary, true},
-                        Text{"summary_zh", &model.summary_zh, false},
-                        Text{"family", &model.family, true}}) {
+  for (const Text& t :
+       {Text{"title", &model.title, true}, Text{"title_zh", &model.title_zh, false},
+        Text{"summary", &model.summary, true}, Text{"summary_zh", &model.summary_zh, false},
+        Text{"family", &model.family, true}}) {
     Expected<std::string> value = text_member(card, t.key, t.required, path);
     if (!value) return value.error();
     *t.out = value.value();
