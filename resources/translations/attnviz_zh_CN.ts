@@ -312,6 +312,18 @@
         <source>mean</source>
         <translation>平均</translation>
     </message>
+    <message>
+        <source>H%1</source>
+        <translation>头%1</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>shown large</source>
+        <translation>已放大显示</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::LineView</name>

@@ -49,8 +49,8 @@ void fill_examples_menu(QMenu* menu, const std::vector<attn::ShippedModel>& ship
     menu->addSection(title);
     const int count = 1 + static_cast<int>(model.more_examples.size());
     for (int i = 0; i < count; ++i) {
-      QAction* action = menu->addAction(QStringLiteral("%1 — %2").arg(
-          title, example_text(*shipped_example(model, i))));
+      QAction* action = menu->addAction(
+          QStringLiteral("%1 — %2").arg(title, example_text(*shipped_example(model, i))));
       action->setToolTip(shipped_summary(model));
       const ExampleChoice choice{QString::fromStdString(model.name), i, {}};
       QObject::connect(action, &QAction::triggered, menu, [chosen, choice] { chosen(choice); });
@@ -60,8 +60,8 @@ void fill_examples_menu(QMenu* menu, const std::vector<attn::ShippedModel>& ship
   menu->addSection(toy);
   for (const attn::Example& example : attn::builtin_examples()) {
     const QString name = QString::fromUtf8(example.name.data(), int(example.name.size()));
-    QAction* action = menu->addAction(
-        QStringLiteral("%1 — %2: %3").arg(toy, name, example_description(example)));
+    QAction* action =
+        menu->addAction(QStringLiteral("%1 — %2: %3").arg(toy, name, example_description(example)));
     const ExampleChoice choice{{}, 0, name};
     QObject::connect(action, &QAction::triggered, menu, [chosen, choice] { chosen(choice); });
   }

@@ -60,7 +60,7 @@ HeatmapPanel::HeatmapPanel(QWidget* parent) : QCustomPlot(parent) {
 
 void HeatmapPanel::setContent(PanelContent content) {
   content_ = std::move(content);
-  title_->setText(content_.title);
+  setCompactTitle(compact_title_);
   const int n_q = static_cast<int>(content_.values.rows());
   const int n_k = static_cast<int>(content_.values.cols());
 
@@ -95,6 +95,20 @@ void HeatmapPanel::setShowNumbers(bool show) { numbers_->setVisible(show); }
 void HeatmapPanel::setShowAxisTitles(bool show) {
   show_axis_titles_ = show;
   updateAxisTitles();
+}
+
+void HeatmapPanel::setTitlePointSize(int points) {
+  if (points == title_points_) return;
+  title_points_ = points;
+  applyPalette();
+}
+
+void HeatmapPanel::setThumbnail(bool thumbnail) {
+  xAxis->setVisible(!thumbnail);
+  yAxis->setVisible(!thumbnail);
+  // Without axes the automatic margins would still keep room for them.
+  axisRect()->setAutoMargins(thumbnail ? QCP::msNone : QCP::msAll);
+  axisRect()->setMargins(QMargins(2, 2, 2, 2));
 }
 
 void HeatmapPanel::setTokenLabelsShown(bool rows, bool columns) {
@@ -179,6 +193,16 @@ void HeatmapPanel::setSelected(bool selected) {
 }
 
 QString HeatmapPanel::title() const { return title_->text(); }
+
+QRectF HeatmapPanel::titleRect() const { return title_->rect(); }
+
+QFont HeatmapPanel::titleFont() const { return title_->font(); }
+
+void HeatmapPanel::setCompactTitle(bool compact) {
+  compact_title_ = compact;
+  title_->setText(compact && !content_.short_title.isEmpty() ? content_.short_title
+                                                             : content_.title);
+}
 
 std::optional<QPoint> HeatmapPanel::cellAt(const QPoint& position) const {
   if (!axisRect()->rect().contains(position)) return std::nullopt;
@@ -343,6 +367,7 @@ void HeatmapPanel::applyPalette() {
   axisRect()->setBackground(p.brush(QPalette::Base));
   QFont title_font = font();
   title_font.setBold(true);
+  if (title_points_ > 0) title_font.setPointSize(title_points_);
   title_->setFont(title_font);
   title_->setTextColor(selected_ ? p.color(QPalette::Highlight) : text);
   for (QCPAxis* axis : {xAxis, yAxis}) style_axis(axis, p, font());

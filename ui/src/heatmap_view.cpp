@@ -3,7 +3,9 @@
 #include <qcustomplot.h>
 
 #include <QHBoxLayout>
+#include <QPainter>
 #include <QPicture>
+#include <QRegularExpression>
 #include <QResizeEvent>
 #include <QSplitter>
 
@@ -18,7 +20,7 @@ namespace attn::ui {
 namespace {
 
 constexpr double kPanelSpacing = 6;
-constexpr int kColorBarWidth = 90;
+constexpr int kMinColorBarWidth = 90;
 
 // Draws `plot` into `rect` of `painter` at that size. The first pass into a scratch picture lets
 // the token tickers thin their labels for this size before the pass that counts.
@@ -54,7 +56,7 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent), gradient_id_(gradie
   splitter_->setStretchFactor(1, 3);
 
   color_bar_ = new ColorBar(this);
-  color_bar_->setFixedWidth(kColorBarWidth);
+  color_bar_->setFixedWidth(colorBarWidth());
 
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -90,11 +92,13 @@ void HeatmapView::setTrace(std::shared_ptr<const attn::Trace> trace, int block) 
     const bool named = heads == 1 && !single_head_title_.isEmpty();
     panels_[h]->setContent({named ? single_head_title_ : tr("Head %1").arg(h + 1),
                             named ? single_head_title_ : tr("head %1").arg(h + 1),
-                            shown.head[h].weights, rows, columns, row_title, column_title});
+                            shown.head[h].weights, rows, columns, row_title, column_title,
+                            named ? QString() : tr("H%1").arg(h + 1)});
   }
   if (with_mean) {
     panels_[heads]->setContent({tr("Mean of %1 heads").arg(heads), tr("mean"),
-                                attn::mean_weights(shown), rows, columns, row_title, column_title});
+                                attn::mean_weights(shown), rows, columns, row_title, column_title,
+                                tr("Mean")});
   }
   if (focused_head_ >= heads || (focused_head_ == kMeanPanel && !with_mean)) {
     focused_head_ = with_mean ? kMeanPanel : 0;
@@ -146,6 +150,7 @@ void HeatmapView::setFocusedHead(int head) {
   if (head == focused_head_) return;
   focused_head_ = head;
   updateFocusPanel();
+  layoutGrid();  // the newly focused panel leaves the grid for its placeholder
   for (HeatmapPanel* panel : panels_) panel->refresh();
   focus_panel_->refresh();
   emit focusedHeadChanged(head);
@@ -241,44 +246,154 @@ void HeatmapView::refreshAll() {
   color_bar_->replot(QCustomPlot::rpRefreshHint);
 }
 
-QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area) {
+QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails) {
   QVector<QRectF> rects;
   if (panels_.empty() || !trace_) return rects;
   const int n_q = trace_->blocks[block_].n_q();
   const int n_k = trace_->blocks[block_].n_k();
-  // Cell width without gutters decides whether key labels stand upright; close enough.
-  const GridShape rough = best_grid_shape(panelCount(), area.size(), n_q, n_k);
-  const double rough_cell =
-      std::min(area.width() / rough.columns / n_k, area.height() / rough.rows / n_q);
-  const PanelContent& content = panels_.front()->content();
-  const QSizeF gutters = HeatmapPanel::labelGutters(panels_.front()->font(), content.row_labels,
-                                                    content.column_labels, rough_cell);
+  const QFont font = panels_.front()->font();
+  // Presentation thumbnails carry no token labels: the focused panel has them, large.
+  QSizeF gutters(0, 0);
+  if (!thumbnails) {
+    // Cell width without gutters decides whether key labels stand upright; close enough.
+    const GridShape rough = best_grid_shape(panelCount(), area.size(), n_q, n_k);
+    const double rough_cell =
+        std::min(area.width() / rough.columns / n_k, area.height() / rough.rows / n_q);
+    const PanelContent& content = panels_.front()->content();
+    gutters =
+        HeatmapPanel::labelGutters(font, content.row_labels, content.column_labels, rough_cell);
+  }
+  const LabelGutters label_gutters{gutters.width(), gutters.height()};
+  QFont title_font = font;
+  title_font.setBold(true);
+  const QFontMetricsF title_metrics(title_font);
+  const double title = title_metrics.height() + 8;
+  // Padding, tick marks and the empty label band QCustomPlot keeps on an unlabelled side; a
+  // thumbnail has no axes.
+  const double frame = thumbnails ? 4 : QFontMetricsF(font).height() + 12;
+  const QSizeF overhead(frame + kPanelSpacing, title + frame + kPanelSpacing);
   const QVector<PanelSlot> placed =
-      grid_slots(panelCount(), area, n_q, n_k, {gutters.width(), gutters.height()}, kPanelSpacing);
+      grid_slots(panelCount(), area, n_q, n_k, label_gutters, kPanelSpacing, overhead);
+  const GridShape shape = best_grid_shape(
+      panelCount(), QSizeF(area.width() - gutters.width(), area.height() - gutters.height()), n_q,
+      n_k, overhead);
   // The same cell size everywhere: what an unlabelled panel's heatmap has room for.
   const PanelSlot& first = placed.front();
   const double width = first.rect.width() - (first.row_labels ? gutters.width() : 0);
   const double height = first.rect.height() - (first.column_labels ? gutters.height() : 0);
-  const double title = QFontMetricsF(panels_.front()->font()).height() + 8;
-  // Padding, tick marks and the empty label band QCustomPlot keeps on an unlabelled side.
-  const double kAxisFrame = QFontMetricsF(panels_.front()->font()).height() + 12;
   const double cell =
-      std::max(1.0, std::min((width - kAxisFrame) / n_k, (height - title - kAxisFrame) / n_q));
-  for (int i = 0; i < placed.size(); ++i) {
-    panels_[i]->setTokenLabelsShown(placed[i].row_labels, placed[i].column_labels);
+      std::max(1.0, std::min((width - frame) / n_k, (height - title - frame) / n_q));
+  // Titles are never cut: short ones ("H3") when a full one is wider than its heatmap, and
+  // smaller type when even those are.
+  const double room = cell * n_k + frame - 4;
+  double widest_title = 0;
+  double widest_short = 0;
+  for (const HeatmapPanel* panel : panels_) {
+    const PanelContent& c = panel->content();
+    widest_title = std::max(widest_title, title_metrics.horizontalAdvance(c.title));
+    widest_short = std::max(widest_short, title_metrics.horizontalAdvance(
+                                              c.short_title.isEmpty() ? c.title : c.short_title));
+  }
+  const bool compact = widest_title > room;
+  const double widest = compact ? widest_short : widest_title;
+  const int title_points =
+      widest > room ? std::max(6, int(title_font.pointSizeF() * room / widest)) : 0;
+  const double panel_width = cell * n_k + frame;
+  // A little slack so rounding never takes a pixel from one panel's cells and not another's.
+  const QSizeF panel_size(std::min(width, panel_width + 2),
+                          std::min(height, cell * n_q + title + frame + 2));
+  const QVector<PanelSlot> packed =
+      packed_grid_slots(panelCount(), shape, area, panel_size, label_gutters, kPanelSpacing);
+  for (int i = 0; i < packed.size(); ++i) {
+    panels_[i]->setTokenLabelsShown(packed[i].row_labels && !thumbnails,
+                                    packed[i].column_labels && !thumbnails);
+    panels_[i]->setCompactTitle(compact);
+    panels_[i]->setTitlePointSize(title_points);
+    panels_[i]->setThumbnail(thumbnails);
     panels_[i]->setCellLimit(cell);
-    rects.append(placed[i].rect);
+    rects.append(packed[i].rect);
   }
   return rects;
 }
 
 void HeatmapView::layoutGrid() {
-  const QVector<QRectF> rects = arrangeGrid(QRectF(QPointF(0, 0), QSizeF(grid_area_->size())));
-  for (int i = 0; i < rects.size(); ++i) panels_[i]->setGeometry(rects[i].toAlignedRect());
+  // One panel alone is the focused panel itself: the grid would only repeat it.
+  grid_area_->setVisible(panelCount() != 1);
+  const QVector<QRectF> rects =
+      arrangeGrid(QRectF(QPointF(0, 0), QSizeF(grid_area_->size())), presentation_);
+  const int focused = panelIndexForHead(focused_head_);
+  placeholder_ = QRectF();
+  for (int i = 0; i < rects.size(); ++i) {
+    panels_[i]->setGeometry(rects[i].toAlignedRect());
+    // The focused panel is shown large; in the grid its place says so instead of drawing it again.
+    panels_[i]->setVisible(i != focused);
+    if (i == focused) placeholder_ = rects[i];
+  }
+  grid_area_->update();
+}
+
+int HeatmapView::colorBarWidth() const {
+  const QFontMetrics metrics(color_bar_ ? color_bar_->font() : font());
+  return std::max(kMinColorBarWidth, metrics.horizontalAdvance(QStringLiteral("0.000")) + 56);
+}
+
+void HeatmapView::setPresentation(bool on) {
+  if (on == presentation_) return;
+  presentation_ = on;
+  if (on) {
+    splitter_before_presentation_ = splitter_->saveState();
+    const int total = std::max(3, splitter_->width());
+    splitter_->setSizes({total * 2 / 3, total - total * 2 / 3});
+  } else {
+    splitter_->restoreState(splitter_before_presentation_);
+  }
+  layoutGrid();
+  refreshAll();
+}
+
+void HeatmapView::paintFocusPlaceholder() {
+  if (placeholder_.isEmpty() || !grid_area_->isVisible()) return;
+  const int focused = panelIndexForHead(focused_head_);
+  if (focused < 0 || focused >= panelCount()) return;
+  QPainter painter(grid_area_);
+  painter.setRenderHint(QPainter::Antialiasing);
+  const QPalette& p = grid_area_->palette();
+  QPen pen(p.color(QPalette::Highlight), 2, Qt::DashLine);
+  painter.setPen(pen);
+  const QRectF frame = placeholder_.adjusted(4, 4, -4, -4);
+  painter.drawRoundedRect(frame, 6, 6);
+  painter.setPen(p.color(QPalette::WindowText));
+  // The title (or its short form) over "shown large", in type small enough to fit the frame.
+  const PanelContent& content = panels_[focused]->content();
+  QFont bold = font();
+  bold.setBold(true);
+  const QString note = tr("shown large");
+  const QRectF room = frame.adjusted(4, 4, -4, -4);
+  const int flags = Qt::AlignCenter | Qt::TextWordWrap;
+  // Words may wrap ("shown / large"); a word is never cut: smaller type until all fit.
+  const auto fits = [&](const QFont& f, const QString& text) {
+    const QFontMetricsF metrics(f);
+    const QRectF needed = metrics.boundingRect(room, flags, text);
+    bool words_fit = true;
+    for (const QString& word : text.split(QRegularExpression(QStringLiteral("\\s+"))))
+      words_fit = words_fit && metrics.horizontalAdvance(word) <= room.width();
+    return words_fit && needed.height() <= room.height() && needed.width() <= room.width();
+  };
+  QString text = content.title + QLatin1Char('\n') + note;
+  for (double points = bold.pointSizeF(); points > 6; points -= 1) {
+    bold.setPointSizeF(points);
+    text = content.title + QLatin1Char('\n') + note;
+    if (fits(bold, text)) break;
+    text = content.short_title + QLatin1Char('\n') + note;
+    if (!content.short_title.isEmpty() && fits(bold, text)) break;
+  }
+  painter.setFont(bold);
+  painter.drawText(room, flags, text);
 }
 
 void HeatmapView::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
+  if (event->type() == QEvent::FontChange) color_bar_->setFixedWidth(colorBarWidth());
   if (event->type() == QEvent::FontChange && trace_) {
     layoutGrid();
     refreshAll();
@@ -287,6 +402,7 @@ void HeatmapView::changeEvent(QEvent* event) {
 
 bool HeatmapView::eventFilter(QObject* watched, QEvent* event) {
   if (watched == grid_area_ && event->type() == QEvent::Resize) layoutGrid();
+  if (watched == grid_area_ && event->type() == QEvent::Paint) paintFocusPlaceholder();
   return QWidget::eventFilter(watched, event);
 }
 
@@ -297,15 +413,16 @@ QSize HeatmapView::partSize(FigurePart part) const {
 
 void HeatmapView::renderFigure(QCPPainter* painter, const QSize& size, FigurePart part) {
   painter->fillRect(QRect(QPoint(0, 0), size), palette().brush(QPalette::Window));
-  const QRectF area(0, 0, std::max(1, size.width() - kColorBarWidth), size.height());
+  const int bar_width = colorBarWidth();
+  const QRectF area(0, 0, std::max(1, size.width() - bar_width), size.height());
   if (part == FigurePart::Focused) {
     draw_plot(painter, focus_panel_, area);
   } else {
-    const QVector<QRectF> rects = arrangeGrid(area);
+    const QVector<QRectF> rects = arrangeGrid(area, false);  // slides keep their labels
     for (int i = 0; i < rects.size(); ++i) draw_plot(painter, panels_[i], rects[i]);
     layoutGrid();  // back to the screen's own labels and cell size
   }
-  draw_plot(painter, color_bar_, QRectF(area.right(), 0, kColorBarWidth, size.height()));
+  draw_plot(painter, color_bar_, QRectF(area.right(), 0, bar_width, size.height()));
   // Give the on-screen widgets their own layout back.
   for (HeatmapPanel* panel : panels_) panel->replot(QCustomPlot::rpQueuedReplot);
   focus_panel_->replot(QCustomPlot::rpQueuedReplot);

@@ -3,7 +3,6 @@
 #include <qcustomplot.h>
 
 #include <QAction>
-#include <algorithm>
 #include <QActionGroup>
 #include <QApplication>
 #include <QClipboard>
@@ -30,6 +29,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 
 #include "attn/examples.h"
 #include "attn/models/model_loader.h"
@@ -639,6 +639,7 @@ void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
   }
   layer_ = std::clamp(layer_, 0, std::max(0, t.layers() - 1));
   view_bar_->setLayerCount(t.layers());
+  updateViewBarVisibility();
   view_bar_->setLayer(layer_);
   view_bar_->setPairAvailable(attn::has_sentence_pair(t));
   const attn::AttentionBlock& shown = t.blocks.at(std::max(0, shownBlock()));
@@ -732,18 +733,31 @@ void MainWindow::setPresentationMode(bool on) {
     contrast.setColor(QPalette::ButtonText, Qt::black);
     contrast.setColor(QPalette::Button, QColor(0xee, 0xee, 0xee));
     setPalette(contrast);
-    setLabelPointSize(std::max(label_points_, 18));
+    setLabelPointSize(std::max(label_points_, kMinPresentationPoints));
     setWindowState(windowState() | Qt::WindowFullScreen);
+    view_->setPresentation(true);
+    view_bar_->setCompact(true);
+    statusBar()->hide();  // every pixel of height goes to the token labels
   } else {
     presentation_.active = false;
     setWindowState(presentation_.window_states);
     setPalette(presentation_.palette);
     setLabelPointSize(presentation_.label_points);
     restoreState(presentation_.state);
+    view_->setPresentation(false);
+    view_bar_->setCompact(false);
+    statusBar()->show();
   }
+  updateViewBarVisibility();
   if (presentation_action_->isChecked() != on) presentation_action_->setChecked(on);
   status_->setText(on ? tr("Presentation mode: F11 to leave, Ctrl+= / Ctrl+− for text size")
                       : QString());
+}
+
+void MainWindow::updateViewBarVisibility() {
+  // Presenting the toy model, "Layer 1 of 1" would only take a line from the heatmaps.
+  const int layers = computed_ ? computed_->layers() : 1;
+  view_bar_->setVisible(!presentation_.active || layers > 1);
 }
 
 void MainWindow::setLabelPointSize(int points) {

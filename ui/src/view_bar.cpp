@@ -115,4 +115,10 @@ bool ViewBar::markStrongest() const { return strongest_->isChecked(); }
 
 void ViewBar::setPairAvailable(bool available) { pair_->setEnabled(available); }
 
+void ViewBar::setCompact(bool compact) {
+  for (QWidget* toggle :
+       std::initializer_list<QWidget*>{words_, special_, sink_, strongest_, pair_})
+    toggle->setVisible(!compact);
+}
+
 }  // namespace attn::ui

@@ -23,6 +23,7 @@ struct PanelContent {
   QStringList column_labels;  ///< n_k key tokens
   QString row_axis_title;     ///< e.g. "queries (target)"
   QString column_axis_title;  ///< e.g. "keys (source)"
+  QString short_title;        ///< for a panel too narrow for the title ("H3"); empty: title
 };
 
 /// One attention heatmap: crisp cells (no interpolation), token labels on both axes, optional
@@ -41,6 +42,14 @@ class HeatmapPanel : public QCustomPlot {
   void setColorRange(const QCPRange& range);
   void setShowNumbers(bool show);
   void setShowAxisTitles(bool show);
+  /// Show the short title (PanelContent::short_title) instead of the title: a narrow grid
+  /// panel, so that no title is cut.
+  void setCompactTitle(bool compact);
+  /// The title's point size (0: the panel's font), so a grid can shrink a title rather than
+  /// cut it.
+  void setTitlePointSize(int points);
+  /// A thumbnail has no axes at all (presentation mode's grid): all its room is heatmap.
+  void setThumbnail(bool thumbnail);
   /// Whether the query labels (left) and key labels (bottom) are drawn; a grid shows them on
   /// its edges only.
   void setTokenLabelsShown(bool rows, bool columns);
@@ -77,6 +86,9 @@ class HeatmapPanel : public QCustomPlot {
 
   QCPColorMap* colorMap() const { return map_; }
   QString title() const;
+  /// Where the title is drawn and in which font: what a test checks against the title's width.
+  QRectF titleRect() const;
+  QFont titleFont() const;
 
   /// The cell under a widget position, as (row = query, column = key).
   std::optional<QPoint> cellAt(const QPoint& position) const;
@@ -123,6 +135,8 @@ class HeatmapPanel : public QCustomPlot {
   int highlight_row_ = -1;
   int highlight_column_ = -1;
   bool show_axis_titles_ = false;
+  bool compact_title_ = false;
+  int title_points_ = 0;
   bool selected_ = false;
   double cell_limit_ = 0;
   bool centred_ = true;

@@ -54,6 +54,16 @@ class HeatmapView : public QWidget {
   void setMarkStrongest(bool mark);
   bool markStrongest() const { return mark_strongest_; }
   bool ignoreFirstKey() const { return ignore_first_key_; }
+  /// Presentation: the focused panel takes two thirds of the width with every token label; the
+  /// grid becomes a field of unlabelled thumbnails (short titles where the full ones don't fit),
+  /// so that nothing is cut on a projector-sized screen.
+  void setPresentation(bool on);
+  bool presentation() const { return presentation_; }
+  /// Where the grid shows that its focused panel is the large one (widget coordinates of the
+  /// grid area; empty when the grid has no such place).
+  QRectF focusPlaceholder() const { return placeholder_; }
+  /// The grid area: the small panels' parent.
+  QWidget* gridArea() const { return grid_area_; }
   /// The title of a one-head block's panel ("Head 1" when empty): the rollout names itself.
   void setSingleHeadTitle(const QString& title) { single_head_title_ = title; }
 
@@ -90,9 +100,14 @@ class HeatmapView : public QWidget {
 
  private:
   void ensurePanelCount(int count);
-  /// Places the grid panels in `area` (widget or export), labels and cell size included.
-  QVector<QRectF> arrangeGrid(const QRectF& area);
+  /// Places the grid panels in `area` (widget or export), labels and cell size included;
+  /// `thumbnails`: without token labels (presentation).
+  QVector<QRectF> arrangeGrid(const QRectF& area, bool thumbnails);
   void layoutGrid();
+  /// The colour bar's width at its font: room for the bar and its widest tick label.
+  int colorBarWidth() const;
+  /// The dashed frame where the focused panel would be in the grid, with its title.
+  void paintFocusPlaceholder();
   void applyColors();
   void refreshAll();
   void updateFocusPanel();
@@ -122,6 +137,9 @@ class HeatmapView : public QWidget {
   int focused_head_ = kMeanPanel;
   int highlight_row_ = -1;
   int highlight_column_ = -1;
+  bool presentation_ = false;
+  QByteArray splitter_before_presentation_;
+  QRectF placeholder_;
 };
 
 }  // namespace attn::ui

@@ -65,6 +65,8 @@ class MainWindow : public QMainWindow {
   /// window as it was.
   void setPresentationMode(bool on);
   bool presentationMode() const { return presentation_.active; }
+  /// The smallest text presentation mode uses, so a class can read every label.
+  static constexpr int kMinPresentationPoints = 18;
   /// Point size of every label, tooltip and table (Ctrl+= / Ctrl+−, Ctrl+0 resets).
   void setLabelPointSize(int points);
   int labelPointSize() const { return label_points_; }
@@ -193,6 +195,7 @@ class MainWindow : public QMainWindow {
   void showComputed();
   void updateRollout();
   void stepLayer(int delta);
+  void updateViewBarVisibility();
   /// The block of the shown layer (same index in computed_ and shown_); -1 before a trace.
   int shownBlock() const;
   /// The widget Export image and Copy image draw: the current tab's.

@@ -36,6 +36,9 @@ class ViewBar : public QWidget {
   /// Whether the input is a sentence pair (the sentence filter is enabled only then).
   void setPairAvailable(bool available);
 
+  /// Compact (presentation mode): only the layer picker, so nothing is cut on a projector;
+  /// the toggles keep their state and come back when it ends.
+  void setCompact(bool compact);
   QSpinBox* layerBox() const { return layer_; }
   QCheckBox* wordsBox() const { return words_; }
   QCheckBox* specialBox() const { return special_; }
