@@ -5,7 +5,6 @@
 #include <QHBoxLayout>
 #include <QPainter>
 #include <QPicture>
-#include <QRegularExpression>
 #include <QResizeEvent>
 #include <QSplitter>
 
@@ -370,23 +369,25 @@ void HeatmapView::paintFocusPlaceholder() {
   const QString note = tr("shown large");
   const QRectF room = frame.adjusted(4, 4, -4, -4);
   const int flags = Qt::AlignCenter | Qt::TextWordWrap;
-  // Words may wrap ("shown / large"); a word is never cut: smaller type until all fit.
-  const auto fits = [&](const QFont& f, const QString& text) {
+  // The title stays on one line; the note may wrap between words ("shown / large"); nothing is
+  // cut: the short title, then smaller type, until all fit.
+  const auto fits = [&](const QFont& f, const QString& title) {
     const QFontMetricsF metrics(f);
-    const QRectF needed = metrics.boundingRect(room, flags, text);
-    bool words_fit = true;
-    for (const QString& word : text.split(QRegularExpression(QStringLiteral("\\s+"))))
+    bool words_fit = metrics.horizontalAdvance(title) <= room.width();
+    for (const QString& word : note.split(QLatin1Char(' ')))
       words_fit = words_fit && metrics.horizontalAdvance(word) <= room.width();
-    return words_fit && needed.height() <= room.height() && needed.width() <= room.width();
+    const QRectF needed = metrics.boundingRect(room, flags, title + QLatin1Char('\n') + note);
+    return words_fit && needed.height() <= room.height();
   };
-  QString text = content.title + QLatin1Char('\n') + note;
+  QString title = content.title;
   for (double points = bold.pointSizeF(); points > 6; points -= 1) {
     bold.setPointSizeF(points);
-    text = content.title + QLatin1Char('\n') + note;
-    if (fits(bold, text)) break;
-    text = content.short_title + QLatin1Char('\n') + note;
-    if (!content.short_title.isEmpty() && fits(bold, text)) break;
+    title = content.title;
+    if (fits(bold, title)) break;
+    title = content.short_title;
+    if (!title.isEmpty() && fits(bold, title)) break;
   }
+  const QString text = title + QLatin1Char('\n') + note;
   painter.setFont(bold);
   painter.drawText(room, flags, text);
 }
