@@ -47,12 +47,30 @@ import time
 #   this machine made PyTorch's forward about 3× slower at 1024 tokens;
 # - OpenBLAS picks its kernels for this CPU: an inherited OPENBLAS_CORETYPE (Haswell: AVX2)
 #   is dropped, so it detects AVX-512 itself (Cooperlake here, 1.5× faster matrix products).
+# - OpenBLAS uses the same number of threads as the comparison: torch.set_num_threads(N) does
+#   not reach Debian's OpenBLAS, whose own pool takes every core (the "one thread" PyTorch
+#   figures of an earlier version of this script used two cores), so OPENBLAS_NUM_THREADS is
+#   set from --threads (or OMP_NUM_THREADS) before OpenBLAS starts.
 # --pytorch-defaults keeps the environment as it is.
 FAIR_ENV = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(4 << 30),
             "MALLOC_TOP_PAD_": str(1 << 30)}
+
+
+def threads_asked():
+    """--threads N (or --threads=N) from the command line, else OMP_NUM_THREADS, else None."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("OMP_NUM_THREADS")
+
+
 if "--pytorch-defaults" not in sys.argv and os.environ.get("ATTN_COMPARE_ENV") != "1":
     env = dict(os.environ, ATTN_COMPARE_ENV="1", **FAIR_ENV)
     env.pop("OPENBLAS_CORETYPE", None)
+    if threads_asked() not in (None, "", "0"):
+        env["OPENBLAS_NUM_THREADS"] = threads_asked()
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 import numpy as np

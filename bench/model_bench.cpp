@@ -77,6 +77,42 @@ void BM_Gpt2Forward(benchmark::State& state) {
   state.counters["threads"] = attn::bench::engine_threads();
 }
 
+// Typing one more word at the end of a long text: run_after reuses the previous trace's keys,
+// values and rows (what the window does on every keystroke with a decoder).
+void BM_Gpt2TypeOneWord(benchmark::State& state) {
+  std::string why;
+  const auto* model = shared_model(why);
+  if (!*model) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  const attn::TransformerModel& gpt2 = *model->value();
+  attn::Expected<std::string> text =
+      attn::bench::text_of_tokens(gpt2.tokenizer(), static_cast<int>(state.range(0)));
+  if (!text) {
+    state.SkipWithError(text.error().message.c_str());
+    return;
+  }
+  attn::Scenario before;
+  before.source = text.value();
+  attn::Scenario typed = before;
+  typed.source += " looking at attention";  // three more tokens
+  attn::Expected<attn::Trace> previous = gpt2.run(before);
+  if (!previous) {
+    state.SkipWithError(previous.error().message.c_str());
+    return;
+  }
+  attn::Expected<attn::Trace> warm = gpt2.run_after(typed, previous.value());  // page faults
+  const auto tokens = static_cast<double>(warm ? warm->source_tokens.size() : 0);
+  warm = attn::Trace{};
+  for (auto _ : state) {
+    attn::Expected<attn::Trace> trace = gpt2.run_after(typed, previous.value());
+    benchmark::DoNotOptimize(trace);
+  }
+  state.counters["tokens"] = tokens;
+  state.counters["threads"] = attn::bench::engine_threads();
+}
+
 void BM_Gpt2Load(benchmark::State& state) {
   std::string why;
   const std::string folder = checkpoint_folder(why);
@@ -100,6 +136,11 @@ BENCHMARK(BM_Gpt2Forward)
     ->Arg(128)
     ->Arg(512)
     ->Arg(1024)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Gpt2TypeOneWord)
+    ->ArgName("tokens")
+    ->Arg(500)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_Gpt2Load)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);

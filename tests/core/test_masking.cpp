@@ -173,5 +173,44 @@ TEST(HeadAttention, LogitsOfPlusMinusTenThousandStayFinite) {
   EXPECT_FLOAT_EQ(head.output(0, 0), 3.0f);
 }
 
+// The decoders' banded path against the plain one with a causal mask: a full run (offset 0)
+// and the rows typed after an earlier run (offset 37), longer than one band of 32 rows.
+TEST(CausalHead, EqualsAttendHeadWithACausalMask) {
+  for (const int offset : {0, 37}) {
+    const int m = 70;
+    const int n = offset + m;
+    const int d = 8;
+    const Matrix q = Matrix::Random(m, d) * 3.0f;
+    const Matrix k = Matrix::Random(n, d) * 3.0f;
+    const Matrix v = Matrix::Random(n, d);
+    MaskSpec mask;
+    mask.kind = MaskKind::Causal;
+    HeadSettings settings;
+    settings.mask = &mask;
+    settings.causal_offset = offset;
+    const HeadDetail want = attend_head(q, k, v, ScoreParameters{}, settings);
+    const HeadDetail got = attend_causal_head(q, k, v, offset, /*keep_all=*/true);
+    EXPECT_LT((got.weights - want.weights).cwiseAbs().maxCoeff(), 1e-6f) << offset;
+    EXPECT_LT((got.output - want.output).cwiseAbs().maxCoeff(), 1e-5f) << offset;
+    for (int i = 0; i < m; ++i) {
+      EXPECT_NEAR(got.weights.row(i).sum(), 1.0f, 1e-5f);
+      for (int j = 0; j < n; ++j) {
+        if (j > offset + i) {
+          EXPECT_EQ(got.weights(i, j), 0.0f);  // causal zeros, exactly
+          EXPECT_EQ(got.scores(i, j), -std::numeric_limits<float>::infinity());
+        } else {
+          EXPECT_NEAR(got.scores(i, j), want.scores(i, j), 1e-5f);
+        }
+      }
+    }
+    EXPECT_EQ(got.q, q);
+    EXPECT_EQ(got.v, v);
+    // Without keep_all only weights and output are made.
+    const HeadDetail lean = attend_causal_head(q, k, v, offset, false);
+    EXPECT_EQ(lean.weights, got.weights);
+    EXPECT_EQ(lean.scores.size(), 0);
+  }
+}
+
 }  // namespace
 }  // namespace attn

@@ -201,8 +201,12 @@ Matrix attend_heads(const MatrixRef& q, const MatrixRef& k, const MatrixRef& v, 
 #pragma omp parallel for schedule(dynamic) if (parallel)
   for (int h = 0; h < heads; ++h) {
     const int g = h / group;
-    head[h] = attend_head(q.middleCols(h * d_head, d_head), k.middleCols(g * d_head, d_head),
-                          v.middleCols(g * d_head, d_head), none, settings);
+    const auto q_h = q.middleCols(h * d_head, d_head);
+    const auto k_g = k.middleCols(g * d_head, d_head);
+    const auto v_g = v.middleCols(g * d_head, d_head);
+    // Decoders skip the masked half of every product (and their copies unless explaining).
+    head[h] = causal ? attend_causal_head(q_h, k_g, v_g, capture.start, explaining)
+                     : attend_head(q_h, k_g, v_g, none, settings);
     concat.middleCols(h * d_head, d_head) = head[h].output;
   }
   if (capture.keep_weights) {
