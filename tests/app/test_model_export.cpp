@@ -418,12 +418,12 @@ TEST(ModelExport, HelpDocumentsModelTokenizerAndLayer) {
   EXPECT_EQ(run.exit_code, 0);
   const QString help = run.out.simplified();
   for (const char* words :
-       {"--model <NAME|PATH>", "the name of a model attnviz ships", "a Hugging Face folder", "or a llama2.c .bin",
-        "model_type gpt2, bert, llama, mistral, qwen2 or marian",
+       {"--model <NAME|PATH>", "the name of a model attnviz ships", "a Hugging Face folder",
+        "or a llama2.c .bin", "model_type gpt2, bert, llama, mistral, qwen2 or marian",
         "BERT: sentence A, --target sentence B", "exits 3 with the path and the problem",
         "--tokenizer <FILE>", "With a llama2.c --model: its tokenizer.bin", "--layer <N>",
-        "1-based (default: 1, or the layer a shipped model names)", "trace.json holds every layer", "--translate",
-        "translate --source greedily", "--max-tokens <N>", "default: 128"}) {
+        "1-based (default: 1, or the layer a shipped model names)", "trace.json holds every layer",
+        "--translate", "translate --source greedily", "--max-tokens <N>", "default: 128"}) {
     EXPECT_TRUE(help.contains(QLatin1String(words))) << words << "\n" << help.toStdString();
   }
 }
