@@ -28,7 +28,7 @@ Needs only Debian's python3-torch. About 7 CPU minutes on the 2-core development
 Status (work in progress, not shipped yet): the model matches attnviz's BERT (attention weights
 equal to 5e-7). The best run (seed 4321, the probe's best checkpoint at step 2,700) meets the
 issue's two figures on 400 held-out sentences, mean 0.78 and 97 % of sentences right, and 23 of
-24 hand-written ones in tests/core/test_shipped_bert_pronouns.cpp, but through a loophole: its
+24 hand-written ones (a C++ test drafted for it), but through a loophole: its
 best head (layer 2, head 1) puts nearly all of "it"'s weight on the second noun when that noun
 is the referent ("... because it was too wide": street 0.99) and almost nothing on either noun
 when the first one is ("... too tired": animal 0.006, street 0.001), which still counts as the
