@@ -1,10 +1,12 @@
 #include "attn_cli/command_line.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <cmath>
 
+#include "attn/attention/masking.h"
 #include "attn/examples.h"
 #include "attn/io/trace_export.h"
 #include "attn/text/utf8.h"
@@ -45,6 +47,8 @@ constexpr double kMinScale = 0.1;  // the smallest layout (100 × 100) still giv
 constexpr double kMaxScale = 8.0;
 constexpr int kMaxPixelsPerSide = 16384;
 
+constexpr qint64 kMaxMaskFileBytes = qint64(64) << 20;  // a 4096 × 4096 mask is 32 MB
+
 Failure bad_argument(const QString& option, const QString& value, const QString& allowed) {
   return {kExitBadArguments, QStringLiteral("--%1 \"%2\": %3").arg(option, value, allowed)};
 }
@@ -54,6 +58,43 @@ std::optional<int> parse_int(const QString& text, int low, int high) {
   const int value = text.toInt(&ok);
   if (!ok || value < low || value > high) return std::nullopt;
   return value;
+}
+
+// "none", "causal", "padding:2,5" or "custom:FILE" (FILE read whole, at most kMaxMaskFileBytes).
+attn::Expected<attn::MaskSpec> parse_mask_option(const QString& text) {
+  const auto refuse = [](const QString& why) {
+    return attn::Error{attn::InputField::Mask, why.toStdString()};
+  };
+  const QString kind = text.section(QLatin1Char(':'), 0, 0);
+  const QString rest = text.section(QLatin1Char(':'), 1);
+  const bool has_rest = text.contains(QLatin1Char(':'));
+  if (!has_rest && (kind == QLatin1String("none") || kind == QLatin1String("causal")))
+    return attn::MaskSpec{*attn::parse_mask_kind(kind.toStdString()), {}, {}};
+  if (kind == QLatin1String("padding") && has_rest) {
+    attn::Expected<std::vector<int>> keys = attn::parse_key_positions(rest.toStdString());
+    if (!keys) return keys.error();
+    return attn::MaskSpec{attn::MaskKind::Padding, std::move(keys).value(), {}};
+  }
+  if (kind == QLatin1String("custom") && has_rest && !rest.isEmpty()) {
+    QFile file(rest);
+    if (!file.open(QIODevice::ReadOnly))
+      return refuse(
+          QStringLiteral("cannot read the mask file %1: %2").arg(rest, file.errorString()));
+    const QByteArray bytes = file.read(kMaxMaskFileBytes + 1);
+    if (bytes.size() > kMaxMaskFileBytes)
+      return refuse(QStringLiteral("the mask file %1 is larger than %2 MB")
+                        .arg(rest)
+                        .arg(kMaxMaskFileBytes >> 20));
+    attn::Expected<attn::MaskSpec> mask =
+        attn::parse_mask_rows(std::string_view(bytes.constData(), std::size_t(bytes.size())));
+    if (!mask)
+      return refuse(
+          QStringLiteral("%1: %2").arg(rest, QString::fromStdString(mask.error().message)));
+    return mask;
+  }
+  return refuse(
+      QStringLiteral("choose none, causal, padding:K,K,… (1-based key positions) or "
+                     "custom:FILE"));
 }
 
 QString temperature_range() {
@@ -118,7 +159,7 @@ attn::Scenario ScenarioOverrides::applyTo(attn::Scenario s) const {
   if (d_model) s.config.d_model = *d_model;
   if (seed) s.config.seed = *seed;
   if (score) s.config.score = *score;
-  if (mask) s.config.mask = attn::MaskSpec{*mask, {}, {}};
+  if (mask) s.config.mask = *mask;
   if (temperature) s.config.temperature = *temperature;
   if (positions) s.config.positions = *positions;
   return s;
@@ -205,7 +246,11 @@ CommandLine::CommandLine() {
   add(kScore,
       QStringLiteral("scaled_dot | dot | additive | general | cosine (default: scaled_dot)."),
       QStringLiteral("FUNCTION"));
-  add(kMask, QStringLiteral("none | causal (default: none)."), QStringLiteral("MASK"));
+  add(kMask,
+      QStringLiteral("none | causal | padding:K,K,… (hide those keys from every query; "
+                     "1-based token positions) | custom:FILE (one line per query of 0 and 1, "
+                     "one per key, 1 = visible) (default: none)."),
+      QStringLiteral("MASK"));
   add(kTemperature,
       QStringLiteral("Scores are divided by T, a number > 0 that a float holds, %1 to %2 "
                      "(default: 1).")
@@ -379,10 +424,10 @@ std::optional<Failure> CommandLine::parseScenario(ScenarioOverrides* out) const 
                           QStringLiteral("choose scaled_dot, dot, additive, general or cosine"));
   }
   if (parser_.isSet(kMask)) {
-    const std::optional<attn::MaskKind> mask = attn::parse_mask_kind(value(kMask).toStdString());
-    if (mask != attn::MaskKind::None && mask != attn::MaskKind::Causal)
-      return bad_argument(kMask, value(kMask), QStringLiteral("choose none or causal"));
-    out->mask = mask;
+    attn::Expected<attn::MaskSpec> mask = parse_mask_option(value(kMask));
+    if (!mask)
+      return bad_argument(kMask, value(kMask), QString::fromStdString(mask.error().message));
+    out->mask = std::move(mask).value();
   }
   if (parser_.isSet(kTemperature)) {
     bool ok = false;

@@ -396,4 +396,66 @@ TEST(HeadlessExport, HelpAndListNeedNoDisplay) {
   EXPECT_EQ(run.exit_code, 2);
 }
 
+// --mask padding:K,… hides those keys (1-based) from every query, --mask custom:FILE the cells a
+// file of 0 and 1 hides; trace.json names what was hidden and the weights there are 0.
+TEST(HeadlessExport, PaddingAndCustomMasksFromTheCommandLine) {
+  QTemporaryDir dir;
+  const QStringList base{"--source", "the cat sat on the mat", "--format", "json"};
+  ProgramRun run =
+      run_attnviz(QStringList{"--export", dir.filePath("pad"), "--mask", "padding:2,5"} + base);
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+  QJsonObject root = QJsonDocument::fromJson(read_all(dir.filePath("pad/trace.json"))).object();
+  QJsonObject config = root[QStringLiteral("config")].toObject();
+  EXPECT_EQ(config[QStringLiteral("mask")].toString(), QStringLiteral("padding"));
+  EXPECT_EQ(config[QStringLiteral("hidden_keys")].toArray(), (QJsonArray{1, 4}));
+  const QJsonArray heads = root[QStringLiteral("heads")].toArray();
+  ASSERT_EQ(heads.size(), 4);
+  for (const QJsonValue& head : heads) {
+    const attn::Matrix w = matrix_from_json(head.toObject()[QStringLiteral("weights")]);
+    ASSERT_EQ(w.cols(), 6);
+    for (int r = 0; r < w.rows(); ++r) {
+      EXPECT_EQ(w(r, 1), 0.0f);
+      EXPECT_EQ(w(r, 4), 0.0f);
+      EXPECT_NEAR(w.row(r).sum(), 1.0f, 1e-5f);
+    }
+  }
+
+  // A custom mask: 6 queries × 6 keys, query 1 sees only key 0, the others see everything.
+  QFile mask_file(dir.filePath("mask.txt"));
+  ASSERT_TRUE(mask_file.open(QIODevice::WriteOnly));
+  mask_file.write("# query rows, key columns\n1 1 1 1 1 1\n1 0 0 0 0 0\n");
+  for (int r = 2; r < 6; ++r) mask_file.write("1,1,1,1,1,1\n");
+  mask_file.close();
+  run = run_attnviz(QStringList{"--export", dir.filePath("custom"), "--mask",
+                                "custom:" + dir.filePath("mask.txt")} +
+                    base);
+  ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+  root = QJsonDocument::fromJson(read_all(dir.filePath("custom/trace.json"))).object();
+  config = root[QStringLiteral("config")].toObject();
+  EXPECT_EQ(config[QStringLiteral("mask")].toString(), QStringLiteral("custom"));
+  EXPECT_EQ(config[QStringLiteral("hidden_cells")].toArray().size(), 5);
+  const attn::Matrix w = matrix_from_json(
+      root[QStringLiteral("heads")].toArray()[2].toObject()[QStringLiteral("weights")]);
+  EXPECT_FLOAT_EQ(w(1, 0), 1.0f);
+  EXPECT_EQ(w.row(1).tail(5).sum(), 0.0f);
+
+  // Refusals name the problem: a bad list, a position past the text, a malformed file.
+  run = run_attnviz(QStringList{"--export", dir.filePath("bad"), "--mask", "padding:0"} + base);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.err.contains("--mask") && run.err.contains("1-based")) << run.err.toStdString();
+  run = run_attnviz(QStringList{"--export", dir.filePath("bad"), "--mask", "padding:9"} + base);
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.err.contains("padding position 9 is outside the 6 key tokens (positions 1 to 6)"))
+      << run.err.toStdString();
+  run = run_attnviz(
+      QStringList{"--export", dir.filePath("bad"), "--mask", "custom:" + dir.filePath("none.txt")} +
+      base);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.err.contains("cannot read the mask file")) << run.err.toStdString();
+  run = run_attnviz(QStringList{"--export", dir.filePath("bad"), "--mask", "diagonal"} + base);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(run.err.contains("padding:K,K")) << run.err.toStdString();
+  EXPECT_FALSE(QFileInfo::exists(dir.filePath("bad")));
+}
+
 }  // namespace

@@ -101,7 +101,7 @@ TEST(Mask, CustomBooleanMaskAndAFullyHiddenRow) {
 TEST(Mask, ShapeChecks) {
   EXPECT_EQ(check_mask(MaskSpec{}, 3, 3), "");
   EXPECT_EQ(check_mask(MaskSpec{MaskKind::Padding, {3}, {}}, 3, 3),
-            "padding position 3 is outside the 3 key tokens (positions 0 to 2)");
+            "padding position 4 is outside the 3 key tokens (positions 1 to 3)");
   EXPECT_EQ(check_mask(MaskSpec{MaskKind::Custom, {}, BoolMatrix(2, 3)}, 3, 3),
             "the mask is 2 × 3 but the attention is 3 queries × 3 keys");
 }
@@ -210,6 +210,73 @@ TEST(CausalHead, EqualsAttendHeadWithACausalMask) {
     EXPECT_EQ(lean.weights, got.weights);
     EXPECT_EQ(lean.scores.size(), 0);
   }
+}
+
+// The window's clicked mask outlives edits: positions and cells beyond the text are left out.
+TEST(Mask, FitToInputLeavesOutWhatLiesBeyondTheText) {
+  MaskSpec padding{MaskKind::Padding, {1, 7}, {}};
+  EXPECT_NE(check_mask(padding, 2, 3), "");
+  padding.fit_to_input = true;
+  EXPECT_EQ(check_mask(padding, 2, 3), "");
+  Matrix s = Matrix::Zero(2, 3);
+  apply_mask(s, padding);
+  Matrix expected(2, 3);
+  expected << 0.5, 0, 0.5,  //
+      0.5, 0, 0.5;
+  EXPECT_MATRIX_NEAR(softmax_rows(s), expected, 1e-6);
+
+  MaskSpec custom{MaskKind::Custom, {}, BoolMatrix::Constant(4, 2, true)};
+  custom.allowed(0, 1) = false;  // inside the 2 × 3 scores
+  custom.allowed(3, 0) = false;  // beyond its rows: left out
+  custom.fit_to_input = true;
+  EXPECT_EQ(check_mask(custom, 2, 3), "");
+  BoolMatrix visible = visible_cells(custom, 2, 3);
+  BoolMatrix want(2, 3);
+  want << true, false, true,  // column 2 lies beyond the mask: visible
+      true, true, true;
+  EXPECT_EQ(visible, want);
+}
+
+TEST(Mask, VisibleCellsOfEachKind) {
+  BoolMatrix causal(2, 3);
+  causal << true, false, false,  //
+      true, true, false;
+  EXPECT_EQ(visible_cells(MaskSpec{MaskKind::Causal, {}, {}}, 2, 3), causal);
+  EXPECT_TRUE(visible_cells(MaskSpec{}, 2, 2).all());
+  BoolMatrix padding(1, 3);
+  padding << false, true, false;
+  EXPECT_EQ(visible_cells(MaskSpec{MaskKind::Padding, {2, 0}, {}}, 1, 3), padding);
+  EXPECT_EQ(hidden_key_positions(MaskSpec{MaskKind::Padding, {4, 2, 0, 2}, {}}, 3),
+            (std::vector<int>{0, 2}));
+}
+
+TEST(Mask, KeyPositionsAreWrittenOneBased) {
+  Expected<std::vector<int>> positions = parse_key_positions("2, 5");
+  ASSERT_TRUE(positions) << positions.error().message;
+  EXPECT_EQ(*positions, (std::vector<int>{1, 4}));
+  for (const char* bad : {"", "0", "2,,5", "x", "-1", "2.5", "1000001"}) {
+    Expected<std::vector<int>> refused = parse_key_positions(bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().field, InputField::Mask);
+    EXPECT_NE(refused.error().message.find("padding position"), std::string::npos) << bad;
+  }
+}
+
+TEST(Mask, RowsOfZerosAndOnes) {
+  Expected<MaskSpec> mask = parse_mask_rows("# 2 queries x 3 keys\n1 0 1\r\n\n0,1,1\n");
+  ASSERT_TRUE(mask) << mask.error().message;
+  EXPECT_EQ(mask->kind, MaskKind::Custom);
+  EXPECT_FALSE(mask->fit_to_input);
+  BoolMatrix want(2, 3);
+  want << true, false, true,  //
+      false, true, true;
+  EXPECT_EQ(mask->allowed, want);
+
+  EXPECT_EQ(parse_mask_rows("1 0\n1\n").error().message, "mask line 2 has 1 entries, the first 2");
+  EXPECT_EQ(parse_mask_rows("1 2\n").error().message,
+            "mask line 1 holds \"2\": write 1 (visible) or 0 (hidden) per key");
+  EXPECT_EQ(parse_mask_rows("# nothing\n\n").error().message, "the mask holds no rows of 0 and 1");
+  EXPECT_EQ(parse_mask_rows(",,\n").error().message, "mask line 1 holds no 0 or 1");
 }
 
 }  // namespace

@@ -196,7 +196,7 @@ TEST(Validation, PaddingPositionOutOfRange) {
   s.config.mask.kind = MaskKind::Padding;
   s.config.mask.hidden_keys = {-1};
   expect_refused(s, InputField::Mask,
-                 "Mask: padding position -1 is outside the 3 key tokens (positions 0 to 2)");
+                 "Mask: padding position 0 is outside the 3 key tokens (positions 1 to 3)");
 }
 
 TEST(Validation, SelfModeIgnoresTheHeadCount) {

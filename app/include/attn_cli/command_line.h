@@ -44,7 +44,7 @@ struct ScenarioOverrides {
   std::optional<int> d_model;
   std::optional<std::uint64_t> seed;
   std::optional<attn::ScoreFunction> score;
-  std::optional<attn::MaskKind> mask;
+  std::optional<attn::MaskSpec> mask;  ///< none, causal, padding:2,5 or custom:FILE
   std::optional<float> temperature;
   std::optional<bool> positions;
 

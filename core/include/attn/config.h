@@ -36,6 +36,11 @@ struct MaskSpec {
   MaskKind kind = MaskKind::None;
   std::vector<int> hidden_keys;  ///< Padding: 0-based key positions
   BoolMatrix allowed;            ///< Custom: n_q × n_k, true where the query may see the key
+  /// false: a position or a shape that does not fit the input is refused (the command line,
+  /// where a person named them for this text). true: what lies beyond the input is left out
+  /// and cells beyond `allowed` are visible, so a mask clicked in the window outlives edits
+  /// of the text that shorten or lengthen it.
+  bool fit_to_input = false;
 };
 
 /// Every setting of one computation. Defaults are the app's defaults.

@@ -1,5 +1,7 @@
 #include "attn/io/trace_export.h"
 
+#include "attn/attention/masking.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -96,6 +98,34 @@ void append_strings(std::string& out, const std::vector<std::string>& items) {
   out += ']';
 }
 
+// The keys a padding mask hides, or the cells a custom mask hides ([query, key], 0-based), of
+// the first block's shape (the toy model has one block; real models take no mask).
+void append_mask_positions(std::string& out, const Trace& trace) {
+  const MaskSpec& mask = trace.scenario.config.mask;
+  if (trace.blocks.empty()) return;
+  const int n_q = trace.blocks.front().n_q();
+  const int n_k = trace.blocks.front().n_k();
+  if (mask.kind == MaskKind::Padding) {
+    out += ",\"hidden_keys\":[";
+    const std::vector<int> hidden = hidden_key_positions(mask, n_k);
+    for (std::size_t i = 0; i < hidden.size(); ++i)
+      out += (i ? "," : "") + std::to_string(hidden[i]);
+    out += ']';
+  }
+  if (mask.kind == MaskKind::Custom) {
+    out += ",\"hidden_cells\":[";
+    const BoolMatrix visible = visible_cells(mask, n_q, n_k);
+    bool first = true;
+    for (int i = 0; i < n_q; ++i)
+      for (int j = 0; j < n_k; ++j)
+        if (!visible(i, j)) {
+          out += (first ? "[" : ",[") + std::to_string(i) + "," + std::to_string(j) + "]";
+          first = false;
+        }
+    out += ']';
+  }
+}
+
 void append_config(std::string& out, const Trace& trace) {
   const AttentionConfig& config = trace.scenario.config;
   out += "{\"mode\":";
@@ -110,6 +140,7 @@ void append_config(std::string& out, const Trace& trace) {
   append_float(out, config.temperature);
   out += ",\"mask\":";
   append_json_string(out, std::string(to_string(config.mask.kind)));
+  append_mask_positions(out, trace);
   out += ",\"positions\":";
   out += config.positions ? "true" : "false";
   out += ",\"source\":";
