@@ -165,14 +165,6 @@
         <translation>scaled_dot、dot、additive、general 或 cosine</translation>
     </message>
     <message>
-        <source>none or causal</source>
-        <translation>none 或 causal</translation>
-    </message>
-    <message>
-        <source>&quot;mask&quot; should be none or causal</source>
-        <translation>“mask”应为 none 或 causal</translation>
-    </message>
-    <message>
         <source>&quot;gradient&quot; should be one of %1</source>
         <translation>“gradient”应为以下之一：%1</translation>
     </message>
@@ -223,6 +215,26 @@
     <message>
         <source>&quot;path&quot; of &quot;model&quot; should name a model folder or file</source>
         <translation>“model”中的“path”应为模型文件夹或文件</translation>
+    </message>
+    <message>
+        <source>whole numbers from 0 to %1</source>
+        <translation>0 到 %1 的整数</translation>
+    </message>
+    <message>
+        <source>&quot;hidden_keys&quot; should be a list of %1</source>
+        <translation>“hidden_keys” 应为由%1组成的列表</translation>
+    </message>
+    <message>
+        <source>&quot;hidden_cells&quot; should be a list of [query, key] pairs of %1</source>
+        <translation>“hidden_cells” 应为由%1组成的 [查询, 键] 对列表</translation>
+    </message>
+    <message>
+        <source>&quot;hidden_cells&quot; spans more than %1 cells</source>
+        <translation>“hidden_cells” 覆盖的单元格超过 %1 个</translation>
+    </message>
+    <message>
+        <source>none, causal, padding or custom</source>
+        <translation>none、causal、padding 或 custom</translation>
     </message>
 </context>
 <context>
@@ -927,6 +939,23 @@
         <source>Stage %1 of %2: %3</source>
         <translation>第 %1 步，共 %2 步：%3</translation>
     </message>
+    <message>
+        <source>padding: keys %1 get −∞</source>
+        <translation>填充：键 %1 设为 −∞</translation>
+    </message>
+    <message numerus="yes">
+        <source>custom: %n cell(s) get −∞</source>
+        <translation>
+            <numerusform>自定义：%n 个单元格设为 −∞</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>attn::ui::RangeLegend</name>
+    <message>
+        <source>Colours run from %1 (left) to %2 (right)</source>
+        <translation>颜色从 %1（左）到 %2（右）</translation>
+    </message>
 </context>
 <context>
     <name>attn::ui::SettingsPanel</name>
@@ -1057,6 +1086,36 @@
     <message>
         <source>Mode: self or multi-head shows the encoder&apos;s self-attention over the source, cross shows which source tokens each target token looks at.</source>
         <translation>模式：自注意力或多头显示编码器在源句上的自注意力，交叉注意力显示每个目标词元关注哪些源词元。</translation>
+    </message>
+    <message>
+        <source>Padding (click key labels)</source>
+        <translation>填充（点击键标签）</translation>
+    </message>
+    <message>
+        <source>Custom (click cells)</source>
+        <translation>自定义（点击单元格）</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>Shows every hidden key and cell again</source>
+        <translation>重新显示所有被隐藏的键和单元格</translation>
+    </message>
+    <message>
+        <source>Click a key label under a heatmap to hide that key from every query.</source>
+        <translation>点击热图下方的键标签，可对所有查询隐藏该键。</translation>
+    </message>
+    <message>
+        <source>Hidden keys: %1. Click a key label to hide or show it.</source>
+        <translation>已隐藏的键：%1。点击键标签可隐藏或显示它。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cell(s) hidden. Click a cell of the large heatmap to hide or show it, or a key label for its whole column.</source>
+        <translation>
+            <numerusform>已隐藏 %n 个单元格。点击大热图中的单元格可隐藏或显示它，点击键标签则作用于整列。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

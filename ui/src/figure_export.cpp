@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QPageSize>
 #include <QPdfWriter>
+#include <QPicture>
 #include <QSvgGenerator>
 #include <cmath>
 
@@ -151,6 +152,22 @@ ExportOutcome export_figure(HeatmapView& view, const QString& path,
   return export_picture(
       [&](QCPPainter* painter) { view.renderFigure(painter, size, options.part); }, path, size,
       options.scale, view.palette().color(QPalette::Window));
+}
+
+// Draws `plot` into `rect` of `painter` at that size. The first pass into a scratch picture lets
+// the token tickers thin their labels for this size before the pass that counts.
+void draw_plot_into(QCPPainter* painter, QCustomPlot* plot, const QRectF& rect) {
+  const int width = std::max(1, qRound(rect.width()));
+  const int height = std::max(1, qRound(rect.height()));
+  {
+    QPicture scratch;
+    QCPPainter scratch_painter(&scratch);
+    plot->toPainter(&scratch_painter, width, height);
+  }
+  painter->save();
+  painter->translate(rect.topLeft());
+  plot->toPainter(painter, width, height);
+  painter->restore();
 }
 
 }  // namespace attn::ui

@@ -321,6 +321,7 @@ void HeatmapPanel::mousePressEvent(QMouseEvent* event) {
     if (column >= 0 && column < content_.values.cols()) emit columnLabelClicked(column);
     return;
   }
+  if (const std::optional<QPoint> cell = cellAt(p)) emit cellClicked(cell->y(), cell->x());
   emit clicked();
 }
 

@@ -10,6 +10,7 @@
 
 #include "attn/trace_views.h"
 #include "attn_ui/color_bar.h"
+#include "attn_ui/figure_export.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/grid_layout.h"
 #include "attn_ui/heatmap_panel.h"
@@ -20,22 +21,6 @@ namespace {
 
 constexpr double kPanelSpacing = 6;
 constexpr int kMinColorBarWidth = 90;
-
-// Draws `plot` into `rect` of `painter` at that size. The first pass into a scratch picture lets
-// the token tickers thin their labels for this size before the pass that counts.
-void draw_plot(QCPPainter* painter, QCustomPlot* plot, const QRectF& rect) {
-  const int width = std::max(1, qRound(rect.width()));
-  const int height = std::max(1, qRound(rect.height()));
-  {
-    QPicture scratch;
-    QCPPainter scratch_painter(&scratch);
-    plot->toPainter(&scratch_painter, width, height);
-  }
-  painter->save();
-  painter->translate(rect.topLeft());
-  plot->toPainter(painter, width, height);
-  painter->restore();
-}
 
 }  // namespace
 
@@ -64,7 +49,10 @@ HeatmapView::HeatmapView(QWidget* parent) : QWidget(parent), gradient_id_(gradie
 
   connect(focus_panel_, &HeatmapPanel::rowLabelClicked, this, &HeatmapView::toggleRowHighlight);
   connect(focus_panel_, &HeatmapPanel::columnLabelClicked, this,
-          &HeatmapView::toggleColumnHighlight);
+          &HeatmapView::onColumnLabelClicked);
+  connect(focus_panel_, &HeatmapPanel::cellClicked, this, [this](int row, int column) {
+    if (mask_editing_ == MaskEditing::Cells) emit cellClicked(row, column);
+  });
   applyColors();
 }
 
@@ -132,7 +120,7 @@ void HeatmapView::ensurePanelCount(int count) {
       }
     });
     connect(panel, &HeatmapPanel::rowLabelClicked, this, &HeatmapView::toggleRowHighlight);
-    connect(panel, &HeatmapPanel::columnLabelClicked, this, &HeatmapView::toggleColumnHighlight);
+    connect(panel, &HeatmapPanel::columnLabelClicked, this, &HeatmapView::onColumnLabelClicked);
     panels_.push_back(panel);
   }
 }
@@ -175,6 +163,14 @@ void HeatmapView::setHighlight(int row, int column) {
 void HeatmapView::toggleRowHighlight(int row) {
   setHighlight(row == highlight_row_ ? -1 : row, highlight_column_);
   refreshAll();
+}
+
+void HeatmapView::onColumnLabelClicked(int column) {
+  if (mask_editing_ != MaskEditing::Off) {
+    emit keyLabelClicked(column);
+    return;
+  }
+  toggleColumnHighlight(column);
 }
 
 void HeatmapView::toggleColumnHighlight(int column) {
@@ -417,13 +413,13 @@ void HeatmapView::renderFigure(QCPPainter* painter, const QSize& size, FigurePar
   const int bar_width = colorBarWidth();
   const QRectF area(0, 0, std::max(1, size.width() - bar_width), size.height());
   if (part == FigurePart::Focused) {
-    draw_plot(painter, focus_panel_, area);
+    draw_plot_into(painter, focus_panel_, area);
   } else {
     const QVector<QRectF> rects = arrangeGrid(area, false);  // slides keep their labels
-    for (int i = 0; i < rects.size(); ++i) draw_plot(painter, panels_[i], rects[i]);
+    for (int i = 0; i < rects.size(); ++i) draw_plot_into(painter, panels_[i], rects[i]);
     layoutGrid();  // back to the screen's own labels and cell size
   }
-  draw_plot(painter, color_bar_, QRectF(area.right(), 0, bar_width, size.height()));
+  draw_plot_into(painter, color_bar_, QRectF(area.right(), 0, bar_width, size.height()));
   // Give the on-screen widgets their own layout back.
   for (HeatmapPanel* panel : panels_) panel->replot(QCustomPlot::rpQueuedReplot);
   focus_panel_->replot(QCustomPlot::rpQueuedReplot);

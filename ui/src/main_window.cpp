@@ -70,6 +70,8 @@ MainWindow::MainWindow(QSettings* settings, QWidget* parent)
   default_label_points_ = label_points_ = font().pointSize() > 0 ? font().pointSize() : 9;
   connect(view_, &HeatmapView::focusedHeadChanged, this, &MainWindow::followFocusedHead);
   connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::followFocusedHead);
+  connect(view_, &HeatmapView::keyLabelClicked, this, &MainWindow::toggleMaskedKey);
+  connect(view_, &HeatmapView::cellClicked, this, &MainWindow::toggleMaskedCell);
 
   settings_scroll_ = new QScrollArea;
   settings_scroll_->setWidgetResizable(true);
@@ -404,7 +406,43 @@ void MainWindow::focusWhenComputed(int layer, int head) {
   pending_focused_head_ = head < 0 ? HeatmapView::kMeanPanel : head;
 }
 
-void MainWindow::onScenarioChanged() { engine_->request(settings_panel_->scenario()); }
+void MainWindow::onScenarioChanged() {
+  updateMaskEditing();
+  engine_->request(settings_panel_->scenario());
+}
+
+void MainWindow::updateMaskEditing() {
+  using Editing = HeatmapView::MaskEditing;
+  const attn::MaskKind kind = settings_panel_->maskKind();
+  // A real model's masks are its own; the toy model's padding and custom masks are clicked.
+  view_->setMaskEditing(current_model_ != 0               ? Editing::Off
+                        : kind == attn::MaskKind::Padding ? Editing::Keys
+                        : kind == attn::MaskKind::Custom  ? Editing::Cells
+                                                          : Editing::Off);
+}
+
+std::vector<int> MainWindow::computedTokens(bool keys, int shown_index) const {
+  std::vector<int> tokens;
+  if (!computed_ || shownBlock() < 0) return tokens;
+  const attn::AttentionBlock& block = computed_->blocks.at(std::size_t(shownBlock()));
+  const attn::ShownAs as = view_bar_->shownAs();
+  const attn::ShownAxis axis = keys ? attn::shown_key_axis(*computed_, block, as)
+                                    : attn::shown_query_axis(*computed_, block, as);
+  for (int i = 0; i < int(axis.unit.size()); ++i)
+    if (axis.unit[std::size_t(i)] == shown_index) tokens.push_back(i);
+  return tokens;
+}
+
+void MainWindow::toggleMaskedKey(int column) {
+  settings_panel_->toggleHiddenKeys(computedTokens(true, column));
+}
+
+void MainWindow::toggleMaskedCell(int row, int column) {
+  std::vector<std::pair<int, int>> cells;
+  for (int query : computedTokens(false, row))
+    for (int key : computedTokens(true, column)) cells.emplace_back(query, key);
+  settings_panel_->toggleHiddenCells(cells);
+}
 
 void MainWindow::useModel(std::shared_ptr<const attn::AttentionModel> model) {
   if (!model) return;
@@ -643,6 +681,7 @@ void MainWindow::onTrace(std::shared_ptr<const attn::Trace> trace) {
   view_bar_->setLayer(layer_);
   view_bar_->setPairAvailable(attn::has_sentence_pair(t));
   const attn::AttentionBlock& shown = t.blocks.at(std::max(0, shownBlock()));
+  if (current_model_ == 0) settings_panel_->setMaskShape(shown.n_q(), shown.n_k());
   status_->setText(tr("%1 query × %2 key tokens · %3 head(s), d_k = %4 · computed in %5 ms")
                        .arg(shown.n_q())
                        .arg(shown.n_k())
@@ -809,6 +848,7 @@ MainWindow::ExportTarget MainWindow::exportTarget() const {
   QWidget* current = tabs_->currentWidget();
   if (current == model_grid_) return ExportTarget::Model;
   if (current == lines_) return ExportTarget::Lines;
+  if (current == pipeline_ && !pipeline_->figureSize().isEmpty()) return ExportTarget::Pipeline;
   if (current == rollout_stack_ && rollout_->trace()) return ExportTarget::Rollout;
   return ExportTarget::Heatmaps;
 }
@@ -825,6 +865,13 @@ ExportOutcome MainWindow::exportImage(const QString& path, const ImageExportOpti
     case ExportTarget::Lines:
       return exportLineImage(path, options.size.isValid() ? options.size : lines_->canvas()->size(),
                              options.scale);
+    case ExportTarget::Pipeline: {
+      const QSize size = options.size.isValid() ? options.size : pipeline_->figureSize();
+      outcome =
+          export_picture([&](QCPPainter* painter) { pipeline_->renderFigure(painter, size); }, path,
+                         size, options.scale, pipeline_->palette().color(QPalette::Window));
+      break;
+    }
     case ExportTarget::Model: {
       if (!shown_) return ExportOutcome::failure(tr("Nothing to export yet."));
       const QSize size = options.size.isValid() ? options.size : model_grid_->size();
@@ -855,12 +902,13 @@ void MainWindow::chooseAndExportImage() {
   if (!view_->trace()) return;
   const ExportTarget target = exportTarget();
   HeatmapView* heatmaps = target == ExportTarget::Rollout ? rollout_ : view_;
-  const QSize whole = target == ExportTarget::Model   ? model_grid_->size()
-                      : target == ExportTarget::Lines ? lines_->canvas()->size()
-                                                      : heatmaps->partSize(FigurePart::Grid);
-  const QSize focused = target == ExportTarget::Model || target == ExportTarget::Lines
-                            ? whole
-                            : heatmaps->partSize(FigurePart::Focused);
+  const QSize whole = target == ExportTarget::Model      ? model_grid_->size()
+                      : target == ExportTarget::Lines    ? lines_->canvas()->size()
+                      : target == ExportTarget::Pipeline ? pipeline_->figureSize()
+                                                         : heatmaps->partSize(FigurePart::Grid);
+  const bool one_part = target == ExportTarget::Model || target == ExportTarget::Lines ||
+                        target == ExportTarget::Pipeline;
+  const QSize focused = one_part ? whole : heatmaps->partSize(FigurePart::Focused);
   ExportImageDialog dialog(export_options_, whole, focused, this);
   if (dialog.exec() != QDialog::Accepted) return;
   export_options_ = dialog.options();
@@ -910,6 +958,13 @@ void MainWindow::copyImage() {
       image = render_picture_image(
           [&](QCPPainter* painter) { lines_->canvas()->render(painter, size); }, size,
           options.scale, lines_->canvas()->palette().color(QPalette::Base));
+      break;
+    }
+    case ExportTarget::Pipeline: {
+      const QSize size = pipeline_->figureSize();
+      image =
+          render_picture_image([&](QCPPainter* painter) { pipeline_->renderFigure(painter, size); },
+                               size, options.scale, pipeline_->palette().color(QPalette::Window));
       break;
     }
     case ExportTarget::Model: {

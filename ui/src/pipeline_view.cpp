@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -13,12 +14,15 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "attn/attention/masking.h"
 #include "attn/models/attention_model.h"
 #include "attn/trace_views.h"
 #include "attn_ui/cell_value_labels.h"
+#include "attn_ui/figure_export.h"
 #include "attn_ui/gradients.h"
 #include "attn_ui/heatmap_panel.h"
 #include "attn_ui/qt_strings.h"
+#include "attn_ui/range_legend.h"
 
 namespace attn::ui {
 namespace {
@@ -36,8 +40,8 @@ QCPRange color_range(const attn::PipelineStage& stage) {
     low = std::min(low, v);
     high = std::max(high, v);
   }
-  if (!std::isfinite(low)) return QCPRange(0, 1);
-  if (stage.kind == attn::StageKind::Softmax) low = 0;
+  // Weights are probabilities: the same 0–1 scale as the heatmaps, whatever this row holds.
+  if (stage.kind == attn::StageKind::Softmax || !std::isfinite(low)) return QCPRange(0, 1);
   if (high - low < 1e-9) high = low + 1;
   return QCPRange(low, high);
 }
@@ -260,8 +264,7 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
       what = tr("T = %1").arg(double(detail_.temperature), 0, 'g', 4);
       break;
     case K::Masked:
-      what = detail_.mask.kind == attn::MaskKind::Causal ? tr("causal: −∞ above the diagonal")
-                                                         : tr("no mask");
+      what = maskDescription(int(stage.values.rows()), int(stage.values.cols()));
       break;
     case K::Softmax:
       what = tr("each row sums to 1");
@@ -277,6 +280,28 @@ QString PipelineView::detailFor(const attn::PipelineStage& stage) const {
       break;
   }
   return tr("%1 × %2 · %3").arg(stage.values.rows()).arg(stage.values.cols()).arg(what);
+}
+
+QString PipelineView::maskDescription(int n_q, int n_k) const {
+  const attn::MaskSpec& mask = detail_.mask;
+  switch (mask.kind) {
+    case attn::MaskKind::None:
+      break;
+    case attn::MaskKind::Causal:
+      return tr("causal: −∞ above the diagonal");
+    case attn::MaskKind::Padding: {
+      QStringList keys;
+      for (int key : attn::hidden_key_positions(mask, n_k)) keys << QString::number(key + 1);
+      if (keys.isEmpty()) break;
+      return tr("padding: keys %1 get −∞").arg(keys.join(QStringLiteral(", ")));
+    }
+    case attn::MaskKind::Custom: {
+      const int hidden = int((!attn::visible_cells(mask, n_q, n_k).array()).count());
+      if (hidden == 0) break;
+      return tr("custom: %n cell(s) get −∞", nullptr, hidden);
+    }
+  }
+  return tr("no mask");
 }
 
 QStringList PipelineView::labelsFor(attn::StageAxis axis, int count) const {
@@ -302,10 +327,12 @@ void PipelineView::rebuildCards() {
     box->setSpacing(2);
     card.panel = new HeatmapPanel(card.frame);
     card.panel->setMinimumSize(240, 200);
+    card.legend = new RangeLegend(card.frame);
     card.detail = new QLabel(card.frame);
     card.detail->setAlignment(Qt::AlignHCenter);
     card.detail->setWordWrap(true);  // never wider than its heatmap
     box->addWidget(card.panel, 1);
+    box->addWidget(card.legend);
     box->addWidget(card.detail);
     QSizePolicy policy = card.frame->sizePolicy();
     policy.setRetainSizeWhenHidden(true);  // revealing a stage never moves the others
@@ -335,7 +362,9 @@ void PipelineView::rebuildCards() {
     content.column_labels = labelsFor(stage.columns, int(stage.values.cols()));
     card.panel->setGradient(gradient);
     card.panel->setContent(std::move(content));
-    card.panel->setColorRange(color_range(stage));
+    const QCPRange range = color_range(stage);
+    card.panel->setColorRange(range);
+    card.legend->setScale(gradient, range);
     card.panel->setShowNumbers(show_numbers_);
     const bool follows = stage.rows == attn::StageAxis::QueryTokens;
     card.panel->setHighlight(follows ? selected_row_ : -1, -1);
@@ -420,6 +449,51 @@ void PipelineView::updateRowTable() {
   int height = row_table_->horizontalHeader()->sizeHint().height() + 2 * row_table_->frameWidth();
   for (int r = 0; r < row_table_->rowCount(); ++r) height += row_table_->rowHeight(r);
   row_table_->setMaximumHeight(height + row_table_->horizontalScrollBar()->sizeHint().height());
+}
+
+QRect PipelineView::revealedArea() const {
+  QRect area;
+  for (int i = 0; i < stageCount(); ++i)
+    if (isStageVisible(i)) area = area.united(cards_[i].frame->geometry());
+  return area;
+}
+
+QSize PipelineView::figureSize() const {
+  if (!trace_) return {};
+  const int margin = cards_layout_->spacing();
+  return revealedArea().size() + QSize(2 * margin, 2 * margin);
+}
+
+void PipelineView::renderFigure(QCPPainter* painter, const QSize& size) {
+  const QSize natural = figureSize();
+  if (natural.isEmpty()) return;
+  painter->fillRect(QRect(QPoint(0, 0), size), palette().brush(QPalette::Window));
+  painter->save();
+  // One scale for both directions, so cells stay square; centred in the page.
+  const double scale =
+      std::min(double(size.width()) / natural.width(), double(size.height()) / natural.height());
+  painter->translate((size.width() - natural.width() * scale) / 2,
+                     (size.height() - natural.height() * scale) / 2);
+  painter->scale(scale, scale);
+  const int margin = cards_layout_->spacing();
+  const QPoint origin = revealedArea().topLeft() - QPoint(margin, margin);
+  const QColor text = palette().color(QPalette::WindowText);
+  for (int i = 0; i < stageCount(); ++i) {
+    if (!isStageVisible(i)) continue;
+    const Card& card = cards_[i];
+    const QPoint at = card.frame->geometry().topLeft() - origin;
+    draw_plot_into(painter, card.panel, QRectF(card.panel->geometry().translated(at)));
+    RangeLegend::paint(painter, QRectF(card.legend->geometry().translated(at)),
+                       make_gradient(gradient_id_), card.legend->range(), card.legend->font(),
+                       text);
+    painter->setFont(card.detail->font());
+    painter->setPen(text);
+    painter->drawText(QRectF(card.detail->geometry().translated(at)),
+                      Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, card.detail->text());
+  }
+  painter->restore();
+  // The panels give their on-screen layout back.
+  for (int i = 0; i < stageCount(); ++i) cards_[i].panel->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void PipelineView::setGradient(const QString& gradient_id) {

@@ -1,5 +1,9 @@
 #include "attn_ui/scenario_settings.h"
 
+#include <QJsonDocument>
+
+#include "attn_ui/session_file.h"
+
 namespace attn::ui {
 
 void save_scenario(QSettings& settings, const attn::Scenario& s) {
@@ -15,6 +19,10 @@ void save_scenario(QSettings& settings, const attn::Scenario& s) {
                     QString::fromUtf8(attn::to_string(c.score).data()));
   settings.setValue(QStringLiteral("config/mask"),
                     QString::fromUtf8(attn::to_string(c.mask.kind).data()));
+  QJsonObject clicked;  // the hidden keys or cells, as a session keeps them
+  mask_to_json(c.mask, &clicked);
+  settings.setValue(QStringLiteral("config/mask_positions"),
+                    QString::fromUtf8(QJsonDocument(clicked).toJson(QJsonDocument::Compact)));
   settings.setValue(QStringLiteral("config/temperature"), double(c.temperature));
   settings.setValue(QStringLiteral("config/positions"), c.positions);
 }
@@ -31,6 +39,10 @@ bool load_scenario(const QSettings& settings, attn::Scenario* s) {
   c.mode = attn::parse_mode(text("config/mode")).value_or(defaults.mode);
   c.score = attn::parse_score_function(text("config/score")).value_or(defaults.score);
   c.mask.kind = attn::parse_mask_kind(text("config/mask")).value_or(defaults.mask.kind);
+  const QJsonObject clicked =
+      QJsonDocument::fromJson(settings.value(QStringLiteral("config/mask_positions")).toByteArray())
+          .object();
+  if (QString why; !mask_from_json(clicked, &c.mask, &why)) c.mask = attn::MaskSpec{};
   bool ok = false;
   c.heads = settings.value(QStringLiteral("config/heads")).toInt(&ok);
   if (!ok) c.heads = defaults.heads;

@@ -2,8 +2,10 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -26,6 +28,9 @@ constexpr qint64 kMaxSessionBytes = 4 << 20;  // texts are at most a few thousan
 // Real models have more heads than the toy model allows (Llama 3 70B: 64; some: 128).
 constexpr int kMaxSessionHeads = 1024;
 constexpr int kMaxSessionLayers = 1024;
+// A clicked mask: positions inside any text a session can hold, at most a 4096² box of cells.
+constexpr int kMaxMaskPosition = 100000;
+constexpr qint64 kMaxMaskCells = qint64(4096) * 4096;
 
 QString text(const std::string& s) { return QString::fromStdString(s); }
 
@@ -80,9 +85,16 @@ bool read_bounded(const QString& path, qint64 limit, QByteArray* bytes, QString*
   return true;
 }
 
+// A position of a hidden key or cell: a whole number from 0 to kMaxMaskPosition.
+std::optional<int> mask_position(const QJsonValue& value) {
+  const double d = value.toDouble(-1);
+  if (!value.isDouble() || d != std::floor(d) || d < 0 || d > kMaxMaskPosition) return std::nullopt;
+  return int(d);
+}
+
 QJsonObject scenario_to_json(const attn::Scenario& s) {
   const attn::AttentionConfig& c = s.config;
-  return QJsonObject{
+  QJsonObject scenario{
       {QStringLiteral("source"), text(s.source)},
       {QStringLiteral("target"), text(s.target)},
       {QStringLiteral("mode"), text(std::string(attn::to_string(c.mode)))},
@@ -95,6 +107,8 @@ QJsonObject scenario_to_json(const attn::Scenario& s) {
       {QStringLiteral("temperature"), double(c.temperature)},
       {QStringLiteral("positions"), c.positions},
   };
+  mask_to_json(c.mask, &scenario);
+  return scenario;
 }
 
 // Reads one member with its check; the first problem found is kept in `why`.
@@ -173,6 +187,77 @@ std::optional<attn::PairFilter> parse_pair(const std::string& text) {
 
 }  // namespace
 
+// Padding: the hidden key positions; Custom: the hidden cells as [query, key] (0-based). Only
+// what was clicked is kept; the mask's shape follows the text (MaskSpec::fit_to_input).
+void mask_to_json(const attn::MaskSpec& mask, QJsonObject* scenario) {
+  if (mask.kind == attn::MaskKind::Padding) {
+    QJsonArray keys;
+    for (int key : mask.hidden_keys) keys.append(key);
+    scenario->insert(QStringLiteral("hidden_keys"), keys);
+  }
+  if (mask.kind == attn::MaskKind::Custom) {
+    QJsonArray cells;
+    for (Eigen::Index i = 0; i < mask.allowed.rows(); ++i)
+      for (Eigen::Index j = 0; j < mask.allowed.cols(); ++j)
+        if (!mask.allowed(i, j)) cells.append(QJsonArray{int(i), int(j)});
+    scenario->insert(QStringLiteral("hidden_cells"), cells);
+  }
+}
+
+// Reads "hidden_keys" / "hidden_cells" for a padding or custom mask; false with `why` set.
+bool mask_from_json(const QJsonObject& scenario, attn::MaskSpec* mask, QString* why) {
+  mask->fit_to_input = true;
+  mask->hidden_keys.clear();
+  mask->allowed.resize(0, 0);
+  const QString range = QObject::tr("whole numbers from 0 to %1").arg(kMaxMaskPosition);
+  if (mask->kind == attn::MaskKind::Padding) {
+    const QJsonValue keys = scenario.value(QStringLiteral("hidden_keys"));
+    if (!keys.isArray() && !keys.isUndefined()) {
+      *why = QObject::tr("\"hidden_keys\" should be a list of %1").arg(range);
+      return false;
+    }
+    for (const QJsonValue& key : keys.toArray()) {
+      const std::optional<int> position = mask_position(key);
+      if (!position) {
+        *why = QObject::tr("\"hidden_keys\" should be a list of %1").arg(range);
+        return false;
+      }
+      mask->hidden_keys.push_back(*position);
+    }
+  }
+  if (mask->kind == attn::MaskKind::Custom) {
+    const QJsonValue cells = scenario.value(QStringLiteral("hidden_cells"));
+    const QString expected =
+        QObject::tr("\"hidden_cells\" should be a list of [query, key] pairs of %1").arg(range);
+    if (!cells.isArray() && !cells.isUndefined()) {
+      *why = expected;
+      return false;
+    }
+    std::vector<std::pair<int, int>> hidden;
+    int rows = 0, columns = 0;
+    for (const QJsonValue& cell : cells.toArray()) {
+      const QJsonArray pair = cell.toArray();
+      const std::optional<int> row = pair.size() == 2 ? mask_position(pair[0]) : std::nullopt;
+      const std::optional<int> column = pair.size() == 2 ? mask_position(pair[1]) : std::nullopt;
+      if (!cell.isArray() || !row || !column) {
+        *why = expected;
+        return false;
+      }
+      hidden.emplace_back(*row, *column);
+      rows = std::max(rows, *row + 1);
+      columns = std::max(columns, *column + 1);
+    }
+    // The bounding box of what was hidden; larger texts see the cells beyond it.
+    if (qint64(rows) * columns > kMaxMaskCells) {
+      *why = QObject::tr("\"hidden_cells\" spans more than %1 cells").arg(kMaxMaskCells);
+      return false;
+    }
+    mask->allowed = attn::BoolMatrix::Constant(rows, columns, true);
+    for (const auto& [row, column] : hidden) mask->allowed(row, column) = false;
+  }
+  return true;
+}
+
 QByteArray session_to_json(const Session& session) {
   const QJsonObject view{{QStringLiteral("gradient"), session.view.gradient},
                          {QStringLiteral("show_numbers"), session.view.show_numbers},
@@ -239,11 +324,12 @@ bool session_from_json(const QByteArray& json, Session* session, QString* why) {
   c.score =
       s.named<attn::ScoreFunction>("score", attn::parse_score_function,
                                    QObject::tr("scaled_dot, dot, additive, general or cosine"));
-  c.mask.kind =
-      s.named<attn::MaskKind>("mask", attn::parse_mask_kind, QObject::tr("none or causal"));
-  if (c.mask.kind != attn::MaskKind::None && c.mask.kind != attn::MaskKind::Causal &&
+  c.mask.kind = s.named<attn::MaskKind>("mask", attn::parse_mask_kind,
+                                        QObject::tr("none, causal, padding or custom"));
+  if (QString mask_why;
+      !mask_from_json(root.value(QStringLiteral("scenario")).toObject(), &c.mask, &mask_why) &&
       s.why.isEmpty())
-    s.why = QObject::tr("\"mask\" should be none or causal");
+    s.why = mask_why;
   const double temperature = s.number("temperature");
   // Checked as the float it is stored as: 1e-46 would become 0 and 1e39 infinity.
   if (!attn::temperature_in_range(temperature) && s.why.isEmpty())

@@ -6,13 +6,16 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
+#include "attn/attention/masking.h"
 #include "attn/validation.h"
 
 namespace attn::ui {
@@ -97,7 +100,22 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
   mask_ = new QComboBox(this);
   mask_->addItem(tr("None"), static_cast<int>(attn::MaskKind::None));
   mask_->addItem(tr("Causal (no peeking ahead)"), static_cast<int>(attn::MaskKind::Causal));
+  mask_->addItem(tr("Padding (click key labels)"), static_cast<int>(attn::MaskKind::Padding));
+  mask_->addItem(tr("Custom (click cells)"), static_cast<int>(attn::MaskKind::Custom));
+  mask_->setObjectName(QStringLiteral("maskBox"));
   form->addRow(tr("M&ask:"), mask_);
+  mask_hint_ = new QLabel(this);
+  mask_hint_->setObjectName(QStringLiteral("maskHint"));
+  mask_hint_->setWordWrap(true);
+  mask_hint_->setEnabled(false);  // the quieter colour, as the heads hint
+  mask_clear_ = new QPushButton(tr("Show all"), this);
+  mask_clear_->setObjectName(QStringLiteral("maskClear"));
+  mask_clear_->setToolTip(tr("Shows every hidden key and cell again"));
+  connect(mask_clear_, &QPushButton::clicked, this, &SettingsPanel::clearMask);
+  auto* mask_row = new QHBoxLayout;
+  mask_row->addWidget(mask_hint_, 1);
+  mask_row->addWidget(mask_clear_, 0, Qt::AlignTop);
+  form->addRow(mask_row);
   form->addRow(addErrorLabel(attn::InputField::Mask));
 
   temperature_ = new QDoubleSpinBox(this);
@@ -134,7 +152,10 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
   });
   connect(seed_, &QSpinBox::valueChanged, this, &SettingsPanel::emitChanged);
   connect(score_, &QComboBox::currentIndexChanged, this, &SettingsPanel::emitChanged);
-  connect(mask_, &QComboBox::currentIndexChanged, this, &SettingsPanel::emitChanged);
+  connect(mask_, &QComboBox::currentIndexChanged, this, [this] {
+    onMaskKindChosen();
+    emitChanged();
+  });
   connect(temperature_, &QDoubleSpinBox::valueChanged, this, &SettingsPanel::emitChanged);
   connect(positions_, &QCheckBox::toggled, this, &SettingsPanel::emitChanged);
 }
@@ -197,6 +218,7 @@ void SettingsPanel::updateEnabledStates() {
        std::initializer_list<QWidget*>{d_model_, seed_, score_, mask_, temperature_, positions_}) {
     toy_only->setEnabled(toy);
   }
+  updateMaskHint();
   // A translator has both: the encoder's self-attention, or the decoder's cross-attention.
   mode_->setEnabled(toy || translates_);
   updateHeadsHint();
@@ -241,7 +263,9 @@ attn::Scenario SettingsPanel::scenario() const {
   s.config.d_model = d_model_->value();
   s.config.seed = static_cast<std::uint64_t>(seed_->value());
   s.config.score = current<attn::ScoreFunction>(score_);
+  s.config.mask = clicked_mask_;
   s.config.mask.kind = current<attn::MaskKind>(mask_);
+  s.config.mask.fit_to_input = true;
   s.config.temperature = static_cast<float>(temperature_->value());
   s.config.positions = positions_->isChecked();
   return s;
@@ -258,13 +282,119 @@ void SettingsPanel::setScenario(const attn::Scenario& s) {
   seed_->setValue(
       static_cast<int>(std::min<std::uint64_t>(s.config.seed, std::numeric_limits<int>::max())));
   select_data(score_, s.config.score);
-  select_data(mask_, s.config.mask.kind == attn::MaskKind::Causal ? attn::MaskKind::Causal
-                                                                  : attn::MaskKind::None);
+  clicked_mask_ = s.config.mask;
+  select_data(mask_, s.config.mask.kind);
+  previous_mask_kind_ = s.config.mask.kind;
+  updateMaskHint();
   temperature_->setValue(s.config.temperature);
   positions_->setChecked(s.config.positions);
   updateEnabledStates();
   loading_ = false;
   emit scenarioChanged();
+}
+
+attn::MaskKind SettingsPanel::maskKind() const { return current<attn::MaskKind>(mask_); }
+
+void SettingsPanel::setMaskShape(int n_q, int n_k) {
+  mask_rows_ = n_q;
+  mask_columns_ = n_k;
+}
+
+void SettingsPanel::onMaskKindChosen() {
+  const attn::MaskKind kind = maskKind();
+  const bool fresh_custom = kind == attn::MaskKind::Custom && clicked_mask_.allowed.size() == 0;
+  if (fresh_custom && previous_mask_kind_ != attn::MaskKind::None && mask_rows_ > 0) {
+    // Start from what was shown, so a teacher can edit a causal mask cell by cell.
+    attn::MaskSpec before = clicked_mask_;
+    before.kind = previous_mask_kind_;
+    before.fit_to_input = true;
+    clicked_mask_.allowed = attn::visible_cells(before, mask_rows_, mask_columns_);
+  }
+  previous_mask_kind_ = kind;
+  updateMaskHint();
+}
+
+void SettingsPanel::toggleHiddenKeys(const std::vector<int>& keys) {
+  if (keys.empty()) return;
+  if (maskKind() == attn::MaskKind::Custom) {
+    std::vector<std::pair<int, int>> cells;
+    for (int row = 0; row < std::max(1, mask_rows_); ++row)
+      for (int key : keys) cells.emplace_back(row, key);
+    toggleHiddenCells(cells);
+    return;
+  }
+  std::vector<int>& hidden = clicked_mask_.hidden_keys;
+  const auto is_hidden = [&](int key) {
+    return std::find(hidden.begin(), hidden.end(), key) != hidden.end();
+  };
+  if (std::all_of(keys.begin(), keys.end(), is_hidden)) {
+    for (int key : keys) hidden.erase(std::remove(hidden.begin(), hidden.end(), key), hidden.end());
+  } else {
+    for (int key : keys)
+      if (!is_hidden(key)) hidden.push_back(key);
+    std::sort(hidden.begin(), hidden.end());
+  }
+  if (maskKind() != attn::MaskKind::Padding) {
+    select_data(mask_, attn::MaskKind::Padding);  // emits through the kind's change
+    return;
+  }
+  updateMaskHint();
+  emitChanged();
+}
+
+void SettingsPanel::toggleHiddenCells(const std::vector<std::pair<int, int>>& cells) {
+  if (cells.empty() || maskKind() != attn::MaskKind::Custom) return;
+  attn::BoolMatrix& allowed = clicked_mask_.allowed;
+  int rows = int(allowed.rows());
+  int columns = int(allowed.cols());
+  for (const auto& [row, column] : cells) {
+    if (row < 0 || column < 0) return;
+    rows = std::max(rows, row + 1);
+    columns = std::max(columns, column + 1);
+  }
+  if (rows != allowed.rows() || columns != allowed.cols()) {
+    attn::BoolMatrix grown = attn::BoolMatrix::Constant(rows, columns, true);
+    grown.topLeftCorner(allowed.rows(), allowed.cols()) = allowed;
+    allowed = std::move(grown);
+  }
+  const bool all_hidden = std::all_of(cells.begin(), cells.end(), [&](const auto& cell) {
+    return !allowed(cell.first, cell.second);
+  });
+  for (const auto& [row, column] : cells) allowed(row, column) = all_hidden;
+  updateMaskHint();
+  emitChanged();
+}
+
+void SettingsPanel::clearMask() {
+  clicked_mask_.hidden_keys.clear();
+  clicked_mask_.allowed.setConstant(true);
+  updateMaskHint();
+  emitChanged();
+}
+
+void SettingsPanel::updateMaskHint() {
+  const attn::MaskKind kind = maskKind();
+  QString hint;
+  int hidden = 0;
+  if (kind == attn::MaskKind::Padding) {
+    QStringList positions;
+    for (int key : clicked_mask_.hidden_keys) positions << QString::number(key + 1);
+    hidden = int(positions.size());
+    hint = hidden == 0 ? tr("Click a key label under a heatmap to hide that key from every query.")
+                       : tr("Hidden keys: %1. Click a key label to hide or show it.")
+                             .arg(positions.join(QStringLiteral(", ")));
+  } else if (kind == attn::MaskKind::Custom) {
+    hidden = int((!clicked_mask_.allowed.array()).count());
+    hint =
+        tr("%n cell(s) hidden. Click a cell of the large heatmap to hide or show it, or a key "
+           "label for its whole column.",
+           nullptr, hidden);
+  }
+  if (!real_model_.isEmpty()) hint.clear();  // a real model's masks are its own
+  mask_hint_->setText(hint);
+  mask_hint_->setVisible(!hint.isEmpty());
+  mask_clear_->setVisible(!hint.isEmpty());
+  mask_clear_->setEnabled(hidden > 0);
 }
 
 void SettingsPanel::emitChanged() {

@@ -11,6 +11,7 @@
 #include "attn_ui/heatmap_view.h"
 
 class QCPPainter;
+class QCustomPlot;
 class QColor;
 
 namespace attn::ui {
@@ -39,6 +40,10 @@ QImage render_picture_image(const PaintFunction& paint, const QSize& size, doubl
 /// encode_picture into `path` (format from its suffix), atomically.
 ExportOutcome export_picture(const PaintFunction& paint, const QString& path, const QSize& size,
                              double scale, const QColor& background);
+
+/// Draws `plot` into `rect` of `painter` at that size, vector where the painter is (SVG, PDF),
+/// with token labels thinned for that size.
+void draw_plot_into(QCPPainter* painter, QCustomPlot* plot, const QRectF& rect);
 
 /// The format a file name asks for by its suffix (.png, .jpg/.jpeg, .svg, .pdf).
 std::optional<ImageFormat> image_format_for_path(const QString& path);

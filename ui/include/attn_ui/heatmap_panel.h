@@ -100,6 +100,8 @@ class HeatmapPanel : public QCustomPlot {
 
  signals:
   void clicked();
+  /// A click on a cell (query row, key column), before clicked().
+  void cellClicked(int row, int column);
   void rowLabelClicked(int row);
   void columnLabelClicked(int column);
 

@@ -67,6 +67,12 @@ class HeatmapView : public QWidget {
   /// The title of a one-head block's panel ("Head 1" when empty): the rollout names itself.
   void setSingleHeadTitle(const QString& title) { single_head_title_ = title; }
 
+  /// Clicking masks: Keys makes a key label click report keyLabelClicked() instead of
+  /// outlining the column; Cells also reports clicks on the large panel's cells (cellClicked()).
+  enum class MaskEditing { Off, Keys, Cells };
+  void setMaskEditing(MaskEditing editing) { mask_editing_ = editing; }
+  MaskEditing maskEditing() const { return mask_editing_; }
+
   /// Focus a head (0-based) or kMeanPanel.
   void setFocusedHead(int head);
   int focusedHead() const { return focused_head_; }
@@ -90,6 +96,10 @@ class HeatmapView : public QWidget {
 
  signals:
   void focusedHeadChanged(int head);
+  /// Mask editing: a key label (column of the shown block) was clicked.
+  void keyLabelClicked(int column);
+  /// Mask editing (Cells): a cell of the large panel was clicked.
+  void cellClicked(int row, int column);
   /// Emitted after a new trace has been drawn.
   void traceShown();
 
@@ -130,6 +140,8 @@ class HeatmapView : public QWidget {
   QWidget* grid_area_;
   QString gradient_id_;
   bool show_numbers_ = true;
+  MaskEditing mask_editing_ = MaskEditing::Off;
+  void onColumnLabelClicked(int column);
   bool fixed_range_ = false;
   bool ignore_first_key_ = false;
   bool mark_strongest_ = false;

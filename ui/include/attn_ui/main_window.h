@@ -159,6 +159,13 @@ class MainWindow : public QMainWindow {
   void restoreSettings();
   void fitToScreen();
   void onScenarioChanged();
+  /// Key label and cell clicks edit the toy model's padding or custom mask.
+  void updateMaskEditing();
+  /// The computed query (keys false) or key tokens that row/column `shown_index` of the shown
+  /// block stands for (several when the view shows words).
+  std::vector<int> computedTokens(bool keys, int shown_index) const;
+  void toggleMaskedKey(int column);
+  void toggleMaskedCell(int row, int column);
   void onTrace(std::shared_ptr<const attn::Trace> trace);
   void onFailed(const attn::Error& error);
   void chooseAndExportImage();
@@ -199,7 +206,7 @@ class MainWindow : public QMainWindow {
   /// The block of the shown layer (same index in computed_ and shown_); -1 before a trace.
   int shownBlock() const;
   /// The widget Export image and Copy image draw: the current tab's.
-  enum class ExportTarget { Heatmaps, Lines, Model, Rollout };
+  enum class ExportTarget { Heatmaps, Lines, Model, Rollout, Pipeline };
   ExportTarget exportTarget() const;
 
   QSettings* settings_;

@@ -7,6 +7,7 @@
 #include "attn/attention/pipeline_stages.h"
 #include "attn/trace.h"
 
+class QCPPainter;
 class QComboBox;
 class QGridLayout;
 class QLabel;
@@ -16,6 +17,7 @@ class QTableWidget;
 namespace attn::ui {
 
 class HeatmapPanel;
+class RangeLegend;
 
 /// One head's computation step by step, for teaching: a small labelled heatmap per stage
 /// (X → Q, K, V → Q·Kᵀ → score → ÷T → mask → softmax → ·V → concat → ·W_O), each with its
@@ -40,6 +42,8 @@ class PipelineView : public QWidget {
   /// The heatmap of stage `index` (hidden ones included).
   HeatmapPanel* stagePanel(int index) const { return cards_.at(index).panel; }
   QString stageTitle(int index) const;
+  /// The value range legend under stage `index`'s heatmap.
+  RangeLegend* stageLegend(int index) const { return cards_.at(index).legend; }
   bool isStageVisible(int index) const;
 
   int revealedCount() const { return revealed_; }
@@ -56,6 +60,12 @@ class PipelineView : public QWidget {
   void setGradient(const QString& gradient_id);
   void setShowNumbers(bool show);
 
+  /// What an image export of this tab holds: the revealed stages as laid out on screen, with
+  /// their titles, legends and shapes (logical pixels; empty before a trace).
+  QSize figureSize() const;
+  /// Draws that figure scaled to `size` (vector into SVG and PDF painters).
+  void renderFigure(QCPPainter* painter, const QSize& size);
+
  signals:
   /// The head chooser changed the head (0-based).
   void headChosen(int head);
@@ -66,7 +76,10 @@ class PipelineView : public QWidget {
     QLabel* title = nullptr;
     QLabel* detail = nullptr;
     HeatmapPanel* panel = nullptr;
+    RangeLegend* legend = nullptr;
   };
+  /// The revealed cards' bounding box in the cards area.
+  QRect revealedArea() const;
   void resizeEvent(QResizeEvent* event) override;
   void changeEvent(QEvent* event) override;
   /// Puts the stage cards in as many columns as fit (1–4) at this width and font.
@@ -77,6 +90,8 @@ class PipelineView : public QWidget {
   void updateRowTable();
   QString titleFor(const attn::PipelineStage& stage) const;
   QString detailFor(const attn::PipelineStage& stage) const;
+  /// "causal: −∞ above the diagonal", "padding: keys 2, 5 get −∞", … for n_q × n_k scores.
+  QString maskDescription(int n_q, int n_k) const;
   QStringList labelsFor(attn::StageAxis axis, int count) const;
 
   const attn::AttentionBlock& shownBlock() const { return trace_->blocks.at(block_); }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 #include "attn/config.h"
@@ -42,6 +43,13 @@ QByteArray session_to_json(const Session& session);
 /// Reads a session from JSON. On failure returns false and sets `why` (a sentence naming the
 /// problem: not JSON, not a session, a newer version, a bad value) without touching `session`.
 bool session_from_json(const QByteArray& json, Session* session, QString* why);
+
+/// A clicked mask's positions as JSON members of the scenario object: "hidden_keys" (Padding)
+/// or "hidden_cells" as [query, key] pairs (Custom), 0-based; other kinds add nothing.
+void mask_to_json(const attn::MaskSpec& mask, QJsonObject* scenario);
+/// Reads them back into `mask` (whose kind is set) as a window's mask (fit_to_input); false
+/// with `why` set when a position is not a whole number in range.
+bool mask_from_json(const QJsonObject& scenario, attn::MaskSpec* mask, QString* why);
 
 /// Writes the session to `path` atomically.
 ExportOutcome save_session_file(const QString& path, const Session& session);

@@ -2,6 +2,8 @@
 
 #include <QMap>
 #include <QWidget>
+#include <utility>
+#include <vector>
 
 #include "attn/config.h"
 #include "attn/expected.h"
@@ -45,6 +47,22 @@ class SettingsPanel : public QWidget {
   void setTranslating(bool translating);
   bool realModel() const { return !real_model_.isEmpty(); }
 
+  /// The mask the person clicked (Padding: hidden keys; Custom: hidden cells) is kept across
+  /// edits of the text; what lies beyond the text is left out (MaskSpec::fit_to_input).
+  attn::MaskKind maskKind() const;
+  /// Hides `keys` (0-based positions) as padding, or shows them again when all are hidden
+  /// already. A None mask becomes Padding; a Custom mask hides (or shows) their whole columns.
+  void toggleHiddenKeys(const std::vector<int>& keys);
+  /// Custom mask: hides the cells (query row, key column, 0-based), or shows them again when all
+  /// are hidden already.
+  void toggleHiddenCells(const std::vector<std::pair<int, int>>& cells);
+  /// Shows every key and cell again (the mask kind stays).
+  void clearMask();
+  /// The size of the last computed attention (n_q queries × n_k keys): a Custom mask chosen
+  /// afresh starts from the pattern of the mask chosen before (causal: the lower triangle).
+  void setMaskShape(int n_q, int n_k);
+  QLabel* maskHint() const { return mask_hint_; }
+
   /// Head counts offered for this d_model: its divisors up to 64.
   static QList<int> headChoices(int d_model);
 
@@ -85,6 +103,14 @@ class SettingsPanel : public QWidget {
   QSpinBox* seed_;
   QComboBox* score_;
   QComboBox* mask_;
+  QLabel* mask_hint_;
+  QPushButton* mask_clear_;
+  attn::MaskSpec clicked_mask_;  ///< hidden_keys and allowed, whatever the kind shown
+  attn::MaskKind previous_mask_kind_ = attn::MaskKind::None;
+  int mask_rows_ = 0;
+  int mask_columns_ = 0;
+  void onMaskKindChosen();
+  void updateMaskHint();
   QDoubleSpinBox* temperature_;
   QCheckBox* positions_;
   QMap<attn::InputField, QLabel*> errors_;
