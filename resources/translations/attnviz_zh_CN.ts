@@ -940,11 +940,11 @@
         <translation>第 %1 步，共 %2 步：%3</translation>
     </message>
     <message>
-        <source>padding: keys %1 get −∞</source>
+        <source>padding: −∞ for keys %1</source>
         <translation>填充：键 %1 设为 −∞</translation>
     </message>
     <message numerus="yes">
-        <source>custom: %n cell(s) get −∞</source>
+        <source>custom: −∞ in %n cell(s)</source>
         <translation>
             <numerusform>自定义：%n 个单元格设为 −∞</numerusform>
         </translation>

@@ -293,12 +293,12 @@ QString PipelineView::maskDescription(int n_q, int n_k) const {
       QStringList keys;
       for (int key : attn::hidden_key_positions(mask, n_k)) keys << QString::number(key + 1);
       if (keys.isEmpty()) break;
-      return tr("padding: keys %1 get −∞").arg(keys.join(QStringLiteral(", ")));
+      return tr("padding: −∞ for keys %1").arg(keys.join(QStringLiteral(", ")));
     }
     case attn::MaskKind::Custom: {
       const int hidden = int((!attn::visible_cells(mask, n_q, n_k).array()).count());
       if (hidden == 0) break;
-      return tr("custom: %n cell(s) get −∞", nullptr, hidden);
+      return tr("custom: −∞ in %n cell(s)", nullptr, hidden);
     }
   }
   return tr("no mask");
