@@ -137,4 +137,30 @@ TEST(HeatmapsLayout, TheGridIsPackedAndCentredAndTheFocusedPanelNotDrawnTwice) {
   EXPECT_TRUE(view.panel(0)->yAxis->visible());
 }
 
+// Two heads and their mean: the grid leaves the large panel out rather than spend a third of
+// its room on a placeholder, and the two panels left share the room.
+TEST(HeatmapsLayout, WithTwoHeadsTheGridHoldsNoPlaceholder) {
+  WindowFixture f;
+  show_example(*f.window, QStringLiteral("weather-zh"), 2, QSize(1600, 1000));
+  HeatmapView& view = *f.window->heatmapView();
+  ASSERT_EQ(view.panelCount(), 3);
+  EXPECT_TRUE(view.focusPlaceholder().isEmpty());
+  EXPECT_FALSE(view.panel(2)->isVisible());  // the mean, shown large
+  const QRect grid = view.gridArea()->rect();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(view.panel(i)->isVisible()) << i;
+    EXPECT_TRUE(grid.adjusted(-1, -1, 1, 1).contains(view.panel(i)->geometry())) << i;
+    expect_title_fits(*view.panel(i));
+  }
+  EXPECT_FALSE(view.panel(0)->geometry().intersects(view.panel(1)->geometry()));
+  const double area = double(grid.width()) * grid.height();
+  const QRect head1 = view.panel(0)->geometry();
+  EXPECT_GT(double(head1.width()) * head1.height(), area / 5);
+  // Focusing head 1 puts the mean in the grid and takes head 1 out.
+  view.setFocusedHead(0);
+  EXPECT_TRUE(view.panel(2)->isVisible());
+  EXPECT_FALSE(view.panel(0)->isVisible());
+  EXPECT_TRUE(view.focusPlaceholder().isEmpty());
+}
+
 }  // namespace

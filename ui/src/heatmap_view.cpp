@@ -21,6 +21,8 @@ namespace {
 
 constexpr double kPanelSpacing = 6;
 constexpr int kMinColorBarWidth = 90;
+// Up to this many grid panels (two heads and their mean) the focused one leaves the grid.
+constexpr int kFewPanels = 3;
 
 }  // namespace
 
@@ -241,9 +243,15 @@ void HeatmapView::refreshAll() {
   color_bar_->replot(QCustomPlot::rpRefreshHint);
 }
 
-QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails) {
+QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails, int left_out) {
   QVector<QRectF> rects;
   if (panels_.empty() || !trace_) return rects;
+  // The panels placed, in order: all of them, or all but `left_out`.
+  QVector<int> placed_panels;
+  for (int i = 0; i < panelCount(); ++i)
+    if (i != left_out) placed_panels.append(i);
+  const int count = int(placed_panels.size());
+  if (count == 0) return QVector<QRectF>(panelCount());
   const int n_q = trace_->blocks[block_].n_q();
   const int n_k = trace_->blocks[block_].n_k();
   const QFont font = panels_.front()->font();
@@ -251,7 +259,7 @@ QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails) {
   QSizeF gutters(0, 0);
   if (!thumbnails) {
     // Cell width without gutters decides whether key labels stand upright; close enough.
-    const GridShape rough = best_grid_shape(panelCount(), area.size(), n_q, n_k);
+    const GridShape rough = best_grid_shape(count, area.size(), n_q, n_k);
     const double rough_cell =
         std::min(area.width() / rough.columns / n_k, area.height() / rough.rows / n_q);
     const PanelContent& content = panels_.front()->content();
@@ -268,10 +276,10 @@ QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails) {
   const double frame = thumbnails ? 4 : QFontMetricsF(font).height() + 12;
   const QSizeF overhead(frame + kPanelSpacing, title + frame + kPanelSpacing);
   const QVector<PanelSlot> placed =
-      grid_slots(panelCount(), area, n_q, n_k, label_gutters, kPanelSpacing, overhead);
+      grid_slots(count, area, n_q, n_k, label_gutters, kPanelSpacing, overhead);
   const GridShape shape = best_grid_shape(
-      panelCount(), QSizeF(area.width() - gutters.width(), area.height() - gutters.height()), n_q,
-      n_k, overhead);
+      count, QSizeF(area.width() - gutters.width(), area.height() - gutters.height()), n_q, n_k,
+      overhead);
   // The same cell size everywhere: what an unlabelled panel's heatmap has room for.
   const PanelSlot& first = placed.front();
   const double width = first.rect.width() - (first.row_labels ? gutters.width() : 0);
@@ -298,15 +306,17 @@ QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails) {
   const QSizeF panel_size(std::min(width, panel_width + 2),
                           std::min(height, cell * n_q + title + frame + 2));
   const QVector<PanelSlot> packed =
-      packed_grid_slots(panelCount(), shape, area, panel_size, label_gutters, kPanelSpacing);
-  for (int i = 0; i < packed.size(); ++i) {
-    panels_[i]->setTokenLabelsShown(packed[i].row_labels && !thumbnails,
-                                    packed[i].column_labels && !thumbnails);
-    panels_[i]->setCompactTitle(compact);
-    panels_[i]->setTitlePointSize(title_points);
-    panels_[i]->setThumbnail(thumbnails);
-    panels_[i]->setCellLimit(cell);
-    rects.append(packed[i].rect);
+      packed_grid_slots(count, shape, area, panel_size, label_gutters, kPanelSpacing);
+  rects.resize(panelCount());  // the panel left out keeps an empty rect
+  for (int p = 0; p < packed.size(); ++p) {
+    HeatmapPanel* panel = panels_[placed_panels[p]];
+    panel->setTokenLabelsShown(packed[p].row_labels && !thumbnails,
+                               packed[p].column_labels && !thumbnails);
+    panel->setCompactTitle(compact);
+    panel->setTitlePointSize(title_points);
+    panel->setThumbnail(thumbnails);
+    panel->setCellLimit(cell);
+    rects[placed_panels[p]] = packed[p].rect;
   }
   return rects;
 }
@@ -314,15 +324,18 @@ QVector<QRectF> HeatmapView::arrangeGrid(const QRectF& area, bool thumbnails) {
 void HeatmapView::layoutGrid() {
   // One panel alone is the focused panel itself: the grid would only repeat it.
   grid_area_->setVisible(panelCount() != 1);
-  const QVector<QRectF> rects =
-      arrangeGrid(QRectF(QPointF(0, 0), QSizeF(grid_area_->size())), presentation_);
   const int focused = panelIndexForHead(focused_head_);
+  // With a few panels a placeholder would take a third of the grid: the grid leaves the
+  // focused panel out instead, and the others grow into its room.
+  const bool few = !presentation_ && panelCount() <= kFewPanels;
+  const QVector<QRectF> rects = arrangeGrid(QRectF(QPointF(0, 0), QSizeF(grid_area_->size())),
+                                            presentation_, few ? focused : -1);
   placeholder_ = QRectF();
   for (int i = 0; i < rects.size(); ++i) {
-    panels_[i]->setGeometry(rects[i].toAlignedRect());
+    if (!rects[i].isEmpty()) panels_[i]->setGeometry(rects[i].toAlignedRect());
     // The focused panel is shown large; in the grid its place says so instead of drawing it again.
     panels_[i]->setVisible(i != focused);
-    if (i == focused) placeholder_ = rects[i];
+    if (i == focused && !few) placeholder_ = rects[i];
   }
   grid_area_->update();
 }

@@ -112,7 +112,9 @@ class HeatmapView : public QWidget {
   void ensurePanelCount(int count);
   /// Places the grid panels in `area` (widget or export), labels and cell size included;
   /// `thumbnails`: without token labels (presentation).
-  QVector<QRectF> arrangeGrid(const QRectF& area, bool thumbnails);
+  /// Rects for every grid panel in `area`; `left_out` ≥ 0: that panel is not placed (its rect
+  /// is empty) and the others share the room.
+  QVector<QRectF> arrangeGrid(const QRectF& area, bool thumbnails, int left_out = -1);
   void layoutGrid();
   /// The colour bar's width at its font: room for the bar and its widest tick label.
   int colorBarWidth() const;
