@@ -112,8 +112,8 @@ TEST(ShippedBertPronouns, TheFocusHeadFindsWhatItRefersTo) {
     if (right > wrong)
       ++wins;
     else
-      std::printf("not resolved: %s (%s %.3f, %s %.3f)\n", c.sentence.c_str(),
-                  c.referent.c_str(), right, c.other.c_str(), wrong);
+      std::printf("not resolved: %s (%s %.3f, %s %.3f)\n", c.sentence.c_str(), c.referent.c_str(),
+                  right, c.other.c_str(), wrong);
   }
   const double n = double(kCases.size());
   EXPECT_GE(sum / n, 0.5) << "mean weight of \"it\" on its referent";
