@@ -9,6 +9,7 @@ import json
 import os
 import random
 import struct
+import tempfile
 
 import torch
 
@@ -56,3 +57,14 @@ def write_json(path, obj):
         json.dump(obj, f, ensure_ascii=False, indent=2)
         f.write("\n")
     os.replace(tmp, path)
+
+
+def output_folder(out, name, quick):
+    """Where a trainer writes model `name`: `out` when given; for a --quick try (a model that
+    has not learnt yet) a folder under the temporary directory, so it never replaces the
+    shipped one; else resources/models/NAME."""
+    if out:
+        return out
+    if quick:
+        return os.path.join(tempfile.gettempdir(), "attnviz-quick", name)
+    return os.path.join("resources", "models", name)

@@ -8,6 +8,8 @@
 # app or its tests. Under a minute for the translator, about 17 minutes for the pronoun BERT, about 2 for
 # the induction GPT-2 (about 20 in all); ATTNVIZ_TRAIN_THREADS sets torch's threads (default 2).
 #   scripts/train/train_all.sh [--quick]      --quick: a short run of each, to try the scripts
+#                                             (written under the temporary directory, not
+#                                             over the shipped models)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scripts/install_packages.sh python3-torch python3-sentencepiece python3-numpy

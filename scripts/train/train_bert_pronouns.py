@@ -63,7 +63,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkpoint_io import fix_seeds, save_safetensors, write_json  # noqa: E402
+from checkpoint_io import fix_seeds, output_folder, save_safetensors, write_json  # noqa: E402
 
 SEED = 4321
 STARTED = 0.0  # when training began (for the log)
@@ -422,10 +422,12 @@ didn't cross the street because it was too tired / wide".
 def main():
     global STARTED
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default="resources/models/bert-pronouns")
+    parser.add_argument("--out", help="the folder to write (default: resources/models/bert-pronouns; "
+                                          "with --quick, one under the temporary directory)")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--quick", action="store_true", help="200 steps, to try the script")
     args = parser.parse_args()
+    args.out = output_folder(args.out, "bert-pronouns", args.quick)
     steps = 200 if args.quick else args.steps
     fix_seeds(SEED, threads=1)
     rng = random.Random(SEED)
@@ -504,7 +506,7 @@ def main():
     write_card(args.out, figures, os.path.getsize(path), parameters, seconds)
     if f["score"] < 1.0:
         print("the pronoun head is below its thresholds", file=sys.stderr)
-        return 1
+        return 0 if args.quick else 1  # a --quick try is not expected to learn
     return 0
 
 

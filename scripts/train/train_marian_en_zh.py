@@ -40,7 +40,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkpoint_io import fix_seeds, save_safetensors, write_json  # noqa: E402
+from checkpoint_io import fix_seeds, output_folder, save_safetensors, write_json  # noqa: E402
 
 SEED = 2024
 D, FF, ENC_LAYERS, DEC_LAYERS, POSITIONS = 128, 256, 1, 1, 64
@@ -356,10 +356,12 @@ def measure(model, tok, rng, count):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default="resources/models/marian-en-zh")
+    parser.add_argument("--out", help="the folder to write (default: resources/models/marian-en-zh; "
+                                          "with --quick, one under the temporary directory)")
     parser.add_argument("--steps", type=int, default=3000, help="at most this many steps")
     parser.add_argument("--quick", action="store_true", help="100 steps, to try the script")
     args = parser.parse_args()
+    args.out = output_folder(args.out, "marian-en-zh", args.quick)
     max_steps = 100 if args.quick else args.steps
     fix_seeds(SEED)
     rng = random.Random(SEED)
@@ -481,7 +483,7 @@ A small Marian-layout (Helsinki-NLP opus-mt) English → Chinese translator trai
         f.write(card)
     if exact < EXACT_THRESHOLD or agree[layer] < ALIGN_THRESHOLD:
         print("a behaviour is below its threshold", file=sys.stderr)
-        return 1
+        return 0 if args.quick else 1  # a --quick try is not expected to learn
     return 0
 
 
