@@ -59,6 +59,12 @@ def write_json(path, obj):
     os.replace(tmp, path)
 
 
+def add_out_argument(parser, name):
+    """--out, the folder a trainer writes model `name` to (see output_folder)."""
+    parser.add_argument("--out", help=f"the folder to write (default: resources/models/{name}; "
+                                      "with --quick, one under the temporary directory)")
+
+
 def output_folder(out, name, quick):
     """Where a trainer writes model `name`: `out` when given; for a --quick try (a model that
     has not learnt yet) a folder under the temporary directory, so it never replaces the

@@ -63,7 +63,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkpoint_io import fix_seeds, output_folder, save_safetensors, write_json  # noqa: E402
+from checkpoint_io import (add_out_argument, fix_seeds, output_folder,  # noqa: E402
+                           save_safetensors, write_json)
 
 SEED = 4321
 STARTED = 0.0  # when training began (for the log)
@@ -422,8 +423,7 @@ didn't cross the street because it was too tired / wide".
 def main():
     global STARTED
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", help="the folder to write (default: resources/models/bert-pronouns; "
-                                          "with --quick, one under the temporary directory)")
+    add_out_argument(parser, "bert-pronouns")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--quick", action="store_true", help="200 steps, to try the script")
     args = parser.parse_args()

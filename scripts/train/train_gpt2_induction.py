@@ -49,7 +49,8 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpt2_layout  # noqa: E402
-from checkpoint_io import fix_seeds, output_folder, save_safetensors, write_json  # noqa: E402
+from checkpoint_io import (add_out_argument, fix_seeds, output_folder,  # noqa: E402
+                           save_safetensors, write_json)
 from gpt2_layout import N_EMBD, N_HEAD, N_LAYER, N_POSITIONS, Gpt2  # noqa: E402
 from induction_text import (Tokenizer, lexicon, story_text, train_bpe,  # noqa: E402
                             training_vocabulary, word_ids, write_tokenizer)
@@ -65,7 +66,8 @@ INDUCTION_THRESHOLD = 0.5
 EXAMPLE = ("Once upon a time there was a little dog named Max who loved the sea. "
            "Once upon a time there was a little dog named Max who loved the sea.")
 # Words in no order: nothing but copying predicts the second half.
-RANDOM_EXAMPLE = "kite owl sad river cake horse green drum. kite owl sad river cake horse green drum."
+RANDOM_EXAMPLE = ("kite owl sad river cake horse green drum. "
+                  "kite owl sad river cake horse green drum.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,8 +278,7 @@ def write_folder(out, model, vocab, merges, figures, seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", help="the folder to write (default: resources/models/gpt2-induction; "
-                                          "with --quick, one under the temporary directory)")
+    add_out_argument(parser, "gpt2-induction")
     parser.add_argument("--steps", type=int, default=10000, help="at most this many steps")
     parser.add_argument("--max-seconds", type=float, default=900,
                         help="stop training after this long")

@@ -40,7 +40,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkpoint_io import fix_seeds, output_folder, save_safetensors, write_json  # noqa: E402
+from checkpoint_io import (add_out_argument, fix_seeds, output_folder,  # noqa: E402
+                           save_safetensors, write_json)
 
 SEED = 2024
 D, FF, ENC_LAYERS, DEC_LAYERS, POSITIONS = 128, 256, 1, 1, 64
@@ -356,8 +357,7 @@ def measure(model, tok, rng, count):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", help="the folder to write (default: resources/models/marian-en-zh; "
-                                          "with --quick, one under the temporary directory)")
+    add_out_argument(parser, "marian-en-zh")
     parser.add_argument("--steps", type=int, default=3000, help="at most this many steps")
     parser.add_argument("--quick", action="store_true", help="100 steps, to try the script")
     args = parser.parse_args()
