@@ -33,6 +33,24 @@ namespace {
 // the weight once instead of going through GEMM, which packs all of it for a handful of rows.
 constexpr Eigen::Index kFewRows = 8;
 
+// out += x·w for a few rows, x: m × in, w: in × out, out: m × out. out.row(r) += x(r, i)·w.row(i)
+// for every weight row i in order: w streams past once and each of its rows serves every row of
+// x while in cache. Four weight rows a pass, so out is loaded and stored a quarter as often.
+// (Strips of columns kept in L1 were slower: the strided reads of w cost more than they saved.)
+void add_product_streaming_weight(const MatrixRef& x, const MatrixRef& w, Matrix& out) {
+  const Eigen::Index in = w.rows();
+  Eigen::Index i = 0;
+  for (; i + 4 <= in; i += 4) {
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      out.row(r) += x(r, i) * w.row(i) + x(r, i + 1) * w.row(i + 1) + x(r, i + 2) * w.row(i + 2) +
+                    x(r, i + 3) * w.row(i + 3);
+    }
+  }
+  for (; i < in; ++i) {
+    for (Eigen::Index r = 0; r < x.rows(); ++r) out.row(r) += x(r, i) * w.row(i);
+  }
+}
+
 }  // namespace
 
 Matrix linear_in_out(const MatrixRef& x, const MatrixRef& w, const RowVector& b) {
@@ -43,21 +61,7 @@ Matrix linear_in_out(const MatrixRef& x, const MatrixRef& w, const RowVector& b)
     } else {
       out.setZero();
     }
-    // out.row(r) += x(r, i) · w.row(i) for every weight row i, in order: w streams past once
-    // and each of its rows serves every row of x while in cache. Four weight rows a pass, so
-    // out is loaded and stored a quarter as often. (Strips of columns kept in L1 were slower:
-    // the strided reads of w cost more than the stores they saved.)
-    const Eigen::Index in = w.rows();
-    Eigen::Index i = 0;
-    for (; i + 4 <= in; i += 4) {
-      for (Eigen::Index r = 0; r < x.rows(); ++r) {
-        out.row(r) += x(r, i) * w.row(i) + x(r, i + 1) * w.row(i + 1) + x(r, i + 2) * w.row(i + 2) +
-                      x(r, i + 3) * w.row(i + 3);
-      }
-    }
-    for (; i < in; ++i) {
-      for (Eigen::Index r = 0; r < x.rows(); ++r) out.row(r) += x(r, i) * w.row(i);
-    }
+    add_product_streaming_weight(x, w, out);
     return out;
   }
   out.noalias() = x * w;
