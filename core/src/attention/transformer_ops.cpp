@@ -56,15 +56,11 @@ void add_product_streaming_weight(const MatrixRef& x, const MatrixRef& w, Matrix
 Matrix linear_in_out(const MatrixRef& x, const MatrixRef& w, const RowVector& b) {
   Matrix out(x.rows(), w.cols());
   if (x.rows() <= kFewRows) {
-    if (b.size() > 0) {
-      out.rowwise() = b;
-    } else {
-      out.setZero();
-    }
+    out.setZero();
     add_product_streaming_weight(x, w, out);
-    return out;
+  } else {
+    out.noalias() = x * w;
   }
-  out.noalias() = x * w;
   if (b.size() > 0) out.rowwise() += b;
   return out;
 }
