@@ -1,7 +1,10 @@
 // linear_in_out against a naive double-precision loop, on both sides of the few-rows path
-// (up to 8 rows stream the weight; more go through Eigen's GEMM), with and without a bias,
-// and with a weight whose row count is not a multiple of the four rows streamed per pass.
+// (up to 8 rows stream the weight in two halves; more go through Eigen's GEMM), with and
+// without a bias, with weights whose row count is not a multiple of the eight rows streamed
+// per pass, and with a weight large enough for the halves to run on two threads.
 #include <gtest/gtest.h>
+
+#include <omp.h>
 
 #include <random>
 
@@ -73,6 +76,23 @@ TEST(LinearInOut, FewRowsOfABlockEqualTheGemmRows) {
   const Matrix all = linear_in_out(x, w, b);
   const Matrix last = linear_in_out(x.bottomRows(3), w, b);
   EXPECT_TRUE(matrices_near(last, all.bottomRows(3), 1e-4));
+}
+
+TEST(LinearInOut, ALargeWeightOnTwoThreadsMatchesTheLoopAndOneThreadExactly) {
+  // 523 × 515 floats is past the size at which the two halves of w run on their own threads;
+  // the halves are fixed, so one thread gives the same bits.
+  std::mt19937 rng(11);
+  const Matrix w = random_matrix(523, 515, rng);
+  const RowVector b = random_matrix(1, 515, rng);
+  const Matrix x = random_matrix(3, 523, rng);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(2);
+  const Matrix two = linear_in_out(x, w, b);
+  omp_set_num_threads(1);
+  const Matrix one = linear_in_out(x, w, b);
+  omp_set_num_threads(threads);
+  EXPECT_TRUE(matrices_near(two, naive_product(x, w, b), 1e-3));
+  EXPECT_EQ(one, two);
 }
 
 }  // namespace
