@@ -48,8 +48,8 @@ Matrix Gpt2Model::forward(const std::vector<Token>& tokens, ForwardCapture& capt
     const Layer& l = layers_[i];
     const Matrix a = layer_norm(x, l.ln_1_w, l.ln_1_b, config_.norm_eps);
     const Matrix qkv = linear_in_out(a, l.c_attn_w, l.c_attn_b);  // n × 3D: q | k | v
-    const Matrix k = capture.keys_for(i, qkv.middleCols(D, D), false);
-    const Matrix v = capture.keys_for(i, qkv.rightCols(D), true);
+    const Matrix& k = capture.keys_for(i, qkv.middleCols(D, D), false);
+    const Matrix& v = capture.keys_for(i, qkv.rightCols(D), true);
     const Matrix heads = attend_heads(qkv.leftCols(D), k, v, config_.n_heads, config_.n_heads, true,
                                       "h." + std::to_string(i) + ".attn", i, capture);
     const Matrix attended = linear_in_out(heads, l.c_proj_w, l.c_proj_b);

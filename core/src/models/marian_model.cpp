@@ -201,8 +201,9 @@ Matrix MarianModel::decode(const Encoded& encoded, const std::vector<Token>& tar
   Matrix y = embed(table, target, capture.start);
   for (int i = 0; i < config_.n_layers; ++i) {
     const DecoderLayer& l = decoder_[i];
-    const Matrix k = capture.keys_for(i, linear_out_in(y, l.self_attn.k_w, l.self_attn.k_b), false);
-    const Matrix v = capture.keys_for(i, linear_out_in(y, l.self_attn.v_w, l.self_attn.v_b), true);
+    const Matrix& k =
+        capture.keys_for(i, linear_out_in(y, l.self_attn.k_w, l.self_attn.k_b), false);
+    const Matrix& v = capture.keys_for(i, linear_out_in(y, l.self_attn.v_w, l.self_attn.v_b), true);
     const Matrix input = y;
     if (attention_sublayer(y, l.self_attn, input, k, v, config_.n_heads, true,
                            decoder_prefix(i) + "self_attn", i, BlockKind::Self, Sequence::Target,

@@ -65,16 +65,22 @@ Expected<std::vector<int>> TransformerModel::generate_greedy(std::vector<int> pr
   return prompt;
 }
 
-Matrix ForwardCapture::keys_for(int layer, const MatrixRef& fresh, bool values) {
-  Matrix all(start + fresh.rows(), fresh.cols());
-  if (start > 0) all.topRows(start) = (values ? past->v : past->k).at(layer).topRows(start);
-  all.bottomRows(fresh.rows()) = fresh;
+const Matrix& ForwardCapture::keys_for(int layer, const MatrixRef& fresh, bool values) {
+  Matrix* all = values ? &scratch_v_ : &scratch_k_;
   if (present != nullptr) {
     std::vector<Matrix>& kept = values ? present->v : present->k;
     if (static_cast<int>(kept.size()) <= layer) kept.resize(layer + 1);
-    kept[layer] = all;
+    all = &kept[layer];
   }
-  return all;
+  const Matrix* earlier = start > 0 ? &(values ? past->v : past->k).at(layer) : nullptr;
+  if (earlier == all) {
+    all->conservativeResize(start + fresh.rows(), fresh.cols());  // a translator's own state
+  } else {
+    all->resize(start + fresh.rows(), fresh.cols());
+    if (earlier != nullptr) all->topRows(start) = earlier->topRows(start);
+  }
+  all->bottomRows(fresh.rows()) = fresh;
+  return *all;
 }
 
 Expected<Trace> TransformerModel::run(const Scenario& scenario) const {

@@ -35,9 +35,13 @@ struct ForwardCapture {
   std::vector<AttentionBlock> blocks;
   BlockDetail detail;
 
-  /// Keys (or values) of layer `layer` for all tokens: `past` rows [0, start), then `fresh`;
-  /// kept in `present` when it is set.
-  Matrix keys_for(int layer, const MatrixRef& fresh, bool values);
+  /// Keys (or values) of layer `layer` for all tokens (n × width): `past` rows [0, start),
+  /// then `fresh`. Made once, in `present` when it is set (so the reference stays valid), else
+  /// in a scratch matrix the next layer's call for the same kind reuses.
+  const Matrix& keys_for(int layer, const MatrixRef& fresh, bool values);
+
+ private:
+  Matrix scratch_k_, scratch_v_;
 };
 
 /// One token of a translation, handed over as soon as it is produced.
