@@ -1,7 +1,8 @@
 // linear_in_out against a naive double-precision loop, on both sides of the few-rows path
 // (up to 8 rows stream the weight in two halves; more go through Eigen's GEMM), with and
 // without a bias, with weights whose row count is not a multiple of the eight rows streamed
-// per pass, and with a weight large enough for the halves to run on two threads.
+// per pass, and with a weight large enough for the halves to run on two threads; linear_out_in
+// (x·Wᵀ, whose few rows are one dot product an output) the same way.
 #include <gtest/gtest.h>
 
 #include <omp.h>
@@ -92,6 +93,35 @@ TEST(LinearInOut, ALargeWeightOnTwoThreadsMatchesTheLoopAndOneThreadExactly) {
   const Matrix one = linear_in_out(x, w, b);
   omp_set_num_threads(threads);
   EXPECT_TRUE(matrices_near(two, naive_product(x, w, b), 1e-3));
+  EXPECT_EQ(one, two);
+}
+
+TEST(LinearOutIn, MatchesNaiveLoopForFewAndManyRowsAndOnTwoThreads) {
+  std::mt19937 rng(20261208);
+  for (int out : {1, 3, 29, 600}) {
+    for (int in : {1, 37, 520}) {  // 600 × 520: the outputs' halves on two threads
+      const Matrix w = random_matrix(out, in, rng);
+      const Matrix w_in_out = w.transpose();
+      const RowVector b = random_matrix(1, out, rng);
+      for (int n : {1, 3, 8, 9}) {
+        const Matrix x = random_matrix(n, in, rng);
+        const Matrix got = linear_out_in(x, w, b);
+        EXPECT_TRUE(matrices_near(got, naive_product(x, w_in_out, b), 1e-3))
+            << "out " << out << ", in " << in << ", rows " << n;
+        EXPECT_TRUE(matrices_near(linear_out_in(x, w, RowVector()),
+                                  naive_product(x, w_in_out, RowVector()), 1e-3))
+            << "out " << out << ", in " << in << ", rows " << n << ", no bias";
+      }
+    }
+  }
+  const Matrix w = random_matrix(600, 520, rng);
+  const Matrix x = random_matrix(3, 520, rng);
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(2);
+  const Matrix two = linear_out_in(x, w, RowVector());
+  omp_set_num_threads(1);
+  const Matrix one = linear_out_in(x, w, RowVector());
+  omp_set_num_threads(threads);
   EXPECT_EQ(one, two);
 }
 

@@ -98,6 +98,31 @@ void few_rows_product(const MatrixRef& x, const MatrixRef& w, Matrix& out) {
   out += lower;
 }
 
+// out.middleCols(o0, o1 − o0) = x · w.middleRows(o0, o1 − o0)ᵀ for a few rows; x: m × in,
+// w: cols × in, out: m × cols. One dot product an output: w's rows stream past once, in
+// order, each serving every row of x from L1.
+void dot_rows_product(const MatrixRef& x, const MatrixRef& w, Eigen::Index o0, Eigen::Index o1,
+                      Matrix& out) {
+  for (Eigen::Index o = o0; o < o1; ++o) {
+    const auto w_row = w.row(o);
+    for (Eigen::Index r = 0; r < x.rows(); ++r) out(r, o) = x.row(r).dot(w_row);
+  }
+}
+
+// out = x·wᵀ for a few rows (x: m × in, w: cols × in, out: m × cols), the outputs in two
+// halves on two threads when there are; each output is one dot product either way.
+void few_rows_product_transposed(const MatrixRef& x, const MatrixRef& w, Matrix& out) {
+  const Eigen::Index half = w.rows() / 2;
+  const bool parallel = w.size() >= kParallelWeights && omp_get_max_threads() > 1;
+#pragma omp parallel sections num_threads(2) if (parallel)
+  {
+#pragma omp section
+    dot_rows_product(x, w, 0, half, out);
+#pragma omp section
+    dot_rows_product(x, w, half, w.rows(), out);
+  }
+}
+
 }  // namespace
 
 Matrix linear_in_out(const MatrixRef& x, const MatrixRef& w, const RowVector& b) {
@@ -113,7 +138,11 @@ Matrix linear_in_out(const MatrixRef& x, const MatrixRef& w, const RowVector& b)
 
 Matrix linear_out_in(const MatrixRef& x, const MatrixRef& w, const RowVector& b) {
   Matrix out(x.rows(), w.rows());
-  out.noalias() = x * w.transpose();
+  if (x.rows() <= kFewRows) {
+    few_rows_product_transposed(x, w, out);  // GEMM would pack all of w for a few rows
+  } else {
+    out.noalias() = x * w.transpose();
+  }
   if (b.size() > 0) out.rowwise() += b;
   return out;
 }
