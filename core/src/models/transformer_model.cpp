@@ -144,16 +144,21 @@ Expected<Trace> TransformerModel::run_after(const Scenario& scenario, const Trac
   for (std::size_t b = 0; b < capture.blocks.size(); ++b) {
     for (int h = 0; h < capture.blocks[b].heads(); ++h) heads.emplace_back(int(b), h);
   }
+  // Allocated here, not on the team's threads: glibc gives each thread its own arena, and a
+  // worker's arena hands freed memory back to the kernel, so every keystroke page-faulted
+  // tens of megabytes in again.
+  std::vector<Matrix> whole(heads.size());
+  for (Matrix& m : whole) m.resize(n, n);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < heads.size(); ++i) {
     const auto [b, h] = heads[i];
-    HeadWeights& head = capture.blocks[b].head[h];
     const Matrix& old = previous.blocks[b].head[h].weights;
-    Matrix whole(n, n);
-    whole.topLeftCorner(shared, shared) = old.topLeftCorner(shared, shared);
-    whole.topRightCorner(shared, fresh).setZero();
-    whole.bottomRows(fresh) = head.weights;
-    head.weights = std::move(whole);
+    whole[i].topLeftCorner(shared, shared) = old.topLeftCorner(shared, shared);
+    whole[i].topRightCorner(shared, fresh).setZero();
+    whole[i].bottomRows(fresh) = capture.blocks[b].head[h].weights;
+  }
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    capture.blocks[heads[i].first].head[heads[i].second].weights = std::move(whole[i]);
   }
   trace.blocks = std::move(capture.blocks);
   trace.made_by = self();
