@@ -93,6 +93,7 @@ Matrix BertModel::forward(const std::vector<Token>& tokens, ForwardCapture& capt
     const Matrix heads =
         attend_heads(q, k, v, config_.n_heads, config_.n_heads, false,
                      "encoder.layer." + std::to_string(i) + ".attention.self", i, capture);
+    if (capture.done_after_attention(i, config_.n_layers)) return x;
     const Matrix attended = linear_out_in(heads, l.out_w, l.out_b);
     if (capture.explain_block == i) {
       capture.detail.x_query = x;

@@ -52,6 +52,7 @@ Matrix Gpt2Model::forward(const std::vector<Token>& tokens, ForwardCapture& capt
     const Matrix& v = capture.keys_for(i, qkv.rightCols(D), true);
     const Matrix heads = attend_heads(qkv.leftCols(D), k, v, config_.n_heads, config_.n_heads, true,
                                       "h." + std::to_string(i) + ".attn", i, capture);
+    if (capture.done_after_attention(i, config_.n_layers)) return x;
     const Matrix attended = linear_in_out(heads, l.c_proj_w, l.c_proj_b);
     if (capture.explain_block == i) {
       capture.detail.x_query = a;

@@ -129,6 +129,7 @@ Matrix LlamaModel::forward(const std::vector<Token>& tokens, ForwardCapture& cap
     const Matrix heads =
         attend_heads(q, capture.keys_for(i, k, false), capture.keys_for(i, v, true), H, KV, true,
                      block_name(i), i, capture);
+    if (capture.done_after_attention(i, config_.n_layers)) return x;
     const Matrix attended = linear_out_in(heads, l.wo, l.bo);
     if (explaining) {
       capture.detail.x_query = a;

@@ -94,6 +94,7 @@ Expected<Trace> TransformerModel::run(const Scenario& scenario) const {
   trace.model = info_;
   trace.source_tokens = std::move(tokens).value();
   ForwardCapture capture;
+  capture.weights_only = true;  // a trace shows no hidden states
   auto state = std::make_shared<KeyValueState>();
   if (causal()) capture.present = state.get();
   forward(trace.source_tokens, capture);
@@ -130,6 +131,7 @@ Expected<Trace> TransformerModel::run_after(const Scenario& scenario, const Trac
   trace.source_tokens = std::move(tokens).value();
   auto state = std::make_shared<KeyValueState>();
   ForwardCapture capture;
+  capture.weights_only = true;
   capture.start = shared;
   capture.past = past;
   capture.present = state.get();

@@ -32,8 +32,17 @@ struct ForwardCapture {
   int start = 0;
   const KeyValueState* past = nullptr;
   KeyValueState* present = nullptr;  ///< when set, receives every layer's keys and values
+  /// Only the attention weights (and keys and values) are wanted, not the hidden states: the
+  /// last layer stops after its attention, since nothing after it changes any weight.
+  bool weights_only = false;
   std::vector<AttentionBlock> blocks;
   BlockDetail detail;
+
+  /// True once layer `layer` of `layers` has computed its attention and nothing after it is
+  /// wanted (weights_only, the last layer, and not the block being explained).
+  bool done_after_attention(int layer, int layers) const {
+    return weights_only && layer + 1 == layers && explain_block != layer;
+  }
 
   /// Keys (or values) of layer `layer` for all tokens (n × width): `past` rows [0, start),
   /// then `fresh`. Made once, in `present` when it is set (so the reference stays valid), else
