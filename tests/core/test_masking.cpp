@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "attn/attention/head_attention.h"
 #include "attn/attention/masking.h"
@@ -174,10 +175,11 @@ TEST(HeadAttention, LogitsOfPlusMinusTenThousandStayFinite) {
 }
 
 // The decoders' banded path against the plain one with a causal mask: a full run (offset 0)
-// and the rows typed after an earlier run (offset 37), longer than one band of 32 rows.
+// and the rows typed after an earlier run (offset 37), longer than one band of 32 rows; and
+// three rows alone, as typing at the end computes them.
 TEST(CausalHead, EqualsAttendHeadWithACausalMask) {
-  for (const int offset : {0, 37}) {
-    const int m = 70;
+  for (const auto [offset, m] :
+       {std::pair{0, 70}, std::pair{37, 70}, std::pair{0, 3}, std::pair{500, 3}}) {
     const int n = offset + m;
     const int d = 8;
     const Matrix q = Matrix::Random(m, d) * 3.0f;
@@ -190,8 +192,8 @@ TEST(CausalHead, EqualsAttendHeadWithACausalMask) {
     settings.causal_offset = offset;
     const HeadDetail want = attend_head(q, k, v, ScoreParameters{}, settings);
     const HeadDetail got = attend_causal_head(q, k, v, offset, /*keep_all=*/true);
-    EXPECT_LT((got.weights - want.weights).cwiseAbs().maxCoeff(), 1e-6f) << offset;
-    EXPECT_LT((got.output - want.output).cwiseAbs().maxCoeff(), 1e-5f) << offset;
+    EXPECT_LT((got.weights - want.weights).cwiseAbs().maxCoeff(), 1e-6f) << offset << " " << m;
+    EXPECT_LT((got.output - want.output).cwiseAbs().maxCoeff(), 1e-5f) << offset << " " << m;
     for (int i = 0; i < m; ++i) {
       EXPECT_NEAR(got.weights.row(i).sum(), 1.0f, 1e-5f);
       for (int j = 0; j < n; ++j) {
