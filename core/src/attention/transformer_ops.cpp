@@ -74,9 +74,13 @@ void add_rows_product(const MatrixRef& x, const MatrixRef& w, Eigen::Index i0, E
   }
 }
 
-// Weights at least this large (floats, 1 MB) are worth a second thread: one core alone does
-// not reach the memory bandwidth two do (21 against 28 GB/s on the development VM).
-constexpr Eigen::Index kParallelWeights = 1 << 18;
+// A weight of at least 2^18 floats (1 MB) is worth a second thread: one core alone does not
+// reach the memory bandwidth two do (21 against 28 GB/s on the development VM). Asked of the
+// caller's thread count, since num_threads(2) alone would override a caller's one thread (the
+// UI thread's small runs).
+bool worth_two_threads(const MatrixRef& w) {
+  return w.size() >= (Eigen::Index{1} << 18) && omp_get_max_threads() > 1;
+}
 
 // out = x·w for a few rows (x: m × in, w: in × cols, out: m × cols). w's rows are split into
 // two fixed halves, each summed on its own (on two threads when there are), then added: the
@@ -86,9 +90,7 @@ void few_rows_product(const MatrixRef& x, const MatrixRef& w, Matrix& out) {
   const Eigen::Index half = in / 2 / 8 * 8;
   out.setZero();
   Matrix lower = Matrix::Zero(x.rows(), w.cols());
-  // num_threads(2) alone would override a caller's one thread (the UI thread's small runs).
-  const bool parallel = w.size() >= kParallelWeights && omp_get_max_threads() > 1;
-#pragma omp parallel sections num_threads(2) if (parallel)
+#pragma omp parallel sections num_threads(2) if (worth_two_threads(w))
   {
 #pragma omp section
     add_rows_product(x, w, 0, half, out.data(), out.cols());
@@ -113,8 +115,7 @@ void dot_rows_product(const MatrixRef& x, const MatrixRef& w, Eigen::Index o0, E
 // halves on two threads when there are; each output is one dot product either way.
 void few_rows_product_transposed(const MatrixRef& x, const MatrixRef& w, Matrix& out) {
   const Eigen::Index half = w.rows() / 2;
-  const bool parallel = w.size() >= kParallelWeights && omp_get_max_threads() > 1;
-#pragma omp parallel sections num_threads(2) if (parallel)
+#pragma omp parallel sections num_threads(2) if (worth_two_threads(w))
   {
 #pragma omp section
     dot_rows_product(x, w, 0, half, out);
